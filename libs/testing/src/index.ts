@@ -1,0 +1,1 @@
+export { testInfra, uniqueName } from './test-infra';
