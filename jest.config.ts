@@ -26,7 +26,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/infra.global-setup.ts',
       globalTeardown: '<rootDir>/test/infra.global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/timeouts.setup.ts'],
     },
     {
       ...common,
@@ -34,7 +34,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/infra.global-setup.ts',
       globalTeardown: '<rootDir>/test/infra.global-teardown.ts',
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/timeouts.setup.ts'],
     },
   ],
 };

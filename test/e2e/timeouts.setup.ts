@@ -1,0 +1,2 @@
+// End-to-end flows cross several app processes.
+jest.setTimeout(300_000);
