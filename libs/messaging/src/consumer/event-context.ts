@@ -1,0 +1,30 @@
+import { AddOptions, AddedEvent } from '@troupe/outbox';
+import { TroupeEvent } from '@troupe/schemas';
+import { EntityManager } from 'typeorm';
+
+/** What a handler knows about the event it handles, and how it acts. */
+export interface EventContext {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly occurredAt: Date;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly traceparent?: string;
+  /** The service that published the event (ce_source). */
+  readonly producer?: string;
+  /** The consumer group handling it. */
+  readonly group: string;
+  /** 1 on the first try. */
+  readonly attempt: number;
+  /**
+   * The transaction the handler runs in: the inbox row is already in it, and everything it
+   * writes commits together with it. Not available to broadcast handlers.
+   */
+  readonly tx: EntityManager;
+  /** Appends an event to the outbox in {@link tx}, carrying this event's correlation id and itself as cause. */
+  publish(event: TroupeEvent, options?: AddOptions): Promise<AddedEvent>;
+}

@@ -1,0 +1,88 @@
+import { TroupeMetrics } from '@troupe/observability';
+import { backoff } from '@troupe/outbox';
+import { PartitionBatch, Subscription, Transport } from '../transport/transport.port';
+import { BatchProcessor } from './batch-processor';
+
+export interface GroupConsumerOptions {
+  group: string;
+  topics: readonly string[];
+  fromBeginning: boolean;
+  partitionConcurrency: number;
+}
+
+/**
+ * Keeps one consumer group membership alive. If the consumer crashes, it is restarted with
+ * back-off (and counted in troupe_consumer_restarts_total); it is never left silently stopped.
+ * Ready means: a member of its group right now.
+ */
+export class GroupConsumer {
+  private subscription?: Subscription;
+  private stopping = false;
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly options: GroupConsumerOptions,
+    private readonly transport: Transport,
+    private readonly processor: BatchProcessor,
+    private readonly metrics: TroupeMetrics,
+    private readonly log: (message: string, error?: unknown) => void,
+  ) {}
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const subscription = await this.transport.subscribe(
+      {
+        group: this.options.group,
+        topics: this.options.topics,
+        fromBeginning: this.options.fromBeginning,
+        partitionConcurrency: this.options.partitionConcurrency,
+      },
+      (batch: PartitionBatch) => this.processor.process(batch),
+    );
+    subscription.onCrash((error) => this.restartAfterCrash(subscription, error));
+    this.subscription = subscription;
+  }
+
+  isReady(): boolean {
+    return !this.stopping && this.subscription?.isMember() === true;
+  }
+
+  /** Stops fetching, lets the batch in flight finish, commits and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  private restartAfterCrash(crashed: Subscription, error: Error): void {
+    if (crashed !== this.subscription) return;
+    this.subscription = undefined;
+    this.scheduleRestart(error, crashed);
+  }
+
+  private scheduleRestart(error: Error, crashed?: Subscription): void {
+    if (this.stopping) return;
+    this.restarts++;
+    this.metrics.consumerRestarted(this.options.group);
+    const delay = backoff(this.restarts, 500, 30_000);
+    this.log(`consumer group ${this.options.group} crashed; restarting in ${delay} ms (restart ${this.restarts})`, error);
+    this.restartTimer = setTimeout(() => void this.restart(crashed), delay);
+  }
+
+  private async restart(crashed?: Subscription): Promise<void> {
+    await crashed?.stop().catch(() => undefined);
+    if (this.stopping) return;
+    try {
+      await this.start();
+      this.restarts = 0;
+    } catch (error) {
+      this.scheduleRestart(error as Error);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { EventClass, TroupeEvent } from '@troupe/schemas';
+import { EventContext } from './event-context';
+import { RetryOptions } from './retry.options';
+
+/**
+ * `once`: all replicas of the service share the group, so each event is handled once per
+ * service, inside a transaction with the inbox. `broadcast`: every replica has its own group
+ * (`<group>.<instance id>`), starts at the latest offset and sees every event; no transaction.
+ */
+export type Delivery = 'once' | 'broadcast';
+
+export interface HandlerOptions {
+  /** The consumer group. Default: the service name. Different services must use different groups. */
+  group?: string;
+  /** Default 'once'. */
+  delivery?: Delivery;
+  /** Retry policy of this handler; defaults in {@link RetryOptions}. */
+  retry?: RetryOptions;
+}
+
+export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (event: E, context: EventContext) => Promise<unknown> | unknown;
+
+/** One handler, as the runtime sees it (the Nest layer builds these from @OnEvent). */
+export interface HandlerRegistration {
+  event: EventClass;
+  group: string;
+  delivery: Delivery;
+  retry: RetryOptions;
+  /** For logs and errors: `PaymentsHandlers.charge`. */
+  name: string;
+  handle: HandlerFunction;
+}

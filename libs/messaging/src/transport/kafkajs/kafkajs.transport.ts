@@ -1,0 +1,67 @@
+import { Kafka, LogEntry, logLevel } from 'kafkajs';
+import { Publisher, SubscribeOptions, Subscription, TopicSpec, Transport, PartitionBatch } from '../transport.port';
+import { KafkaTransportOptions } from './kafkajs.options';
+import { KafkajsPublisher } from './kafkajs-publisher';
+import { KafkajsSubscription } from './kafkajs-subscription';
+
+/** The kafkajs implementation of the transport port. */
+export class KafkajsTransport implements Transport {
+  private readonly kafka: Kafka;
+  private readonly open = new Set<{ close?: () => Promise<void>; stop?: () => Promise<void> }>();
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
+    const log = options.log ?? defaultLog;
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'troupe',
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        const { message, ...extra } = entry.log;
+        log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
+      },
+    });
+  }
+
+  async publisher(): Promise<Publisher> {
+    const publisher = new KafkajsPublisher(this.kafka);
+    this.open.add(publisher);
+    return publisher;
+  }
+
+  async subscribe(options: SubscribeOptions, handle: (batch: PartitionBatch) => Promise<void>): Promise<Subscription> {
+    const subscription = new KafkajsSubscription(this.kafka, options, this.options);
+    await subscription.start(handle);
+    this.open.add(subscription);
+    return subscription;
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    if (topics.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
+      });
+    } catch (error) {
+      // Two processes creating the same topic at once: the loser's error is harmless.
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const resource of this.open) await (resource.stop ?? resource.close)?.call(resource);
+    this.open.clear();
+  }
+}
+
+function defaultLog(level: string, message: string, extra?: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`);
+}

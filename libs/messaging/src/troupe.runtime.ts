@@ -1,0 +1,146 @@
+import { TroupeMetrics, errorLogger } from '@troupe/observability';
+import { OutboxRelay, OutboxWriter } from '@troupe/outbox';
+import { AvroCodec, EventClass, topicNames } from '@troupe/schemas';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { BatchProcessor } from './consumer/batch-processor';
+import { DeadLetters } from './consumer/dead-letters';
+import { GroupConsumer } from './consumer/group-consumer';
+import { HandlerRegistration } from './consumer/handler-registration';
+import { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
+import { Publisher, Transport } from './transport/transport.port';
+import { ResolvedTroupeOptions, TroupeOptions, resolveTroupeOptions } from './troupe.options';
+
+/**
+ * One service's Troupe: the outbox writer and relay over its DataSource, and a consumer per
+ * consumer group of its handlers. The Nest module drives this; it also runs without Nest.
+ * Start-up order: topics, schemas, relay, consumers. Shutdown: consumers (finish and commit),
+ * relay (finish its batch), producer. The DataSource is the caller's, closed by the caller last.
+ */
+export class TroupeRuntime {
+  readonly options: ResolvedTroupeOptions;
+  readonly metrics: TroupeMetrics;
+  readonly codec: AvroCodec;
+  readonly transport: Transport;
+  readonly writer: OutboxWriter;
+  private readonly registrations: HandlerRegistration[] = [];
+  private readonly consumers: GroupConsumer[] = [];
+  private relay?: OutboxRelay;
+  private publisher?: Publisher;
+  private started = false;
+
+  constructor(
+    options: TroupeOptions,
+    private readonly dataSource?: DataSource,
+    deps: { transport?: Transport; registry?: Registry } = {},
+  ) {
+    this.options = resolveTroupeOptions(options);
+    this.metrics = new TroupeMetrics(deps.registry);
+    this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
+    this.transport = deps.transport ?? new KafkajsTransport({ ...this.options.kafka, log: this.options.kafka.log ?? this.options.log });
+    this.writer = new OutboxWriter(this.codec, this.options.service);
+  }
+
+  addHandler(registration: HandlerRegistration): void {
+    if (this.started) throw new Error('handlers must be added before start()');
+    const clash = this.registrations.find((r) => r.group === registration.group && r.delivery === registration.delivery && r.event.eventType === registration.event.eventType);
+    if (clash) throw new Error(`${registration.name} and ${clash.name} both handle ${registration.event.eventType} in group ${registration.group}; one handler per event type and group`);
+    this.registrations.push(registration);
+  }
+
+  /** The consumer group id a registration runs in: its group, or `<group>.<instanceId>` for broadcast. */
+  groupIdOf(registration: Pick<HandlerRegistration, 'group' | 'delivery'>): string {
+    return registration.delivery === 'broadcast' ? `${registration.group}.${this.options.instanceId}` : registration.group;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const byGroup = this.groups();
+    if (this.options.topics.create) await this.ensureTopics(byGroup);
+    for (const type of this.options.publishes) await this.codec.schemaId(type); // a rejected schema stops start-up
+    this.codec.know(this.registrations.map((r) => r.event));
+    this.publisher = await this.transport.publisher();
+    if (this.options.relay !== false && this.dataSource) {
+      this.relay = new OutboxRelay(this.dataSource, this.publisher, this.metrics, this.options.relay, errorLogger(this.options.log));
+      this.relay.start();
+    }
+    const deadLetters = new DeadLetters(this.publisher, this.metrics);
+    for (const [groupId, registrations] of byGroup) {
+      const broadcast = registrations[0].delivery === 'broadcast';
+      const processor = new BatchProcessor(
+        {
+          group: groupId,
+          declaredGroup: registrations[0].group,
+          handlers: new Map(registrations.map((r) => [r.event.eventType, r])),
+          chunkSize: this.options.consumer.chunkSize,
+          transactional: !broadcast,
+        },
+        this.codec,
+        this.writer,
+        deadLetters,
+        this.metrics,
+        this.dataSource,
+      );
+      const consumer = new GroupConsumer(
+        {
+          group: groupId,
+          topics: [...new Set(registrations.map((r) => r.event.topic))],
+          fromBeginning: !broadcast,
+          partitionConcurrency: this.options.consumer.partitionConcurrency,
+        },
+        this.transport,
+        processor,
+        this.metrics,
+        errorLogger(this.options.log),
+      );
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+  }
+
+  /** Ready: started, and every consumer is a member of its group. */
+  isReady(): boolean {
+    return this.started && this.consumers.every((c) => c.isReady());
+  }
+
+  consumerGroups(): string[] {
+    return this.consumers.map((c) => c.group);
+  }
+
+  get relayState() {
+    return this.relay?.state ?? 'stopped';
+  }
+
+  /** Wakes the relay (it also wakes on NOTIFY; this saves a round trip for same-process writers). */
+  wakeRelay(): void {
+    this.relay?.wake();
+  }
+
+  async stop(): Promise<void> {
+    for (const consumer of this.consumers) await consumer.stop();
+    this.consumers.length = 0;
+    await this.relay?.stop();
+    this.relay = undefined;
+    await this.publisher?.close();
+    this.publisher = undefined;
+    await this.transport.close();
+    this.started = false;
+  }
+
+  private groups(): Map<string, HandlerRegistration[]> {
+    const byGroup = new Map<string, HandlerRegistration[]>();
+    for (const registration of this.registrations) {
+      const id = this.groupIdOf(registration);
+      byGroup.set(id, [...(byGroup.get(id) ?? []), registration]);
+    }
+    return byGroup;
+  }
+
+  private async ensureTopics(byGroup: Map<string, HandlerRegistration[]>): Promise<void> {
+    const { partitions } = this.options.topics;
+    const eventTopics = new Set<string>([...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) => e.topic));
+    const deadLetterTopics = new Set([...byGroup.values()].map((regs) => topicNames.deadLetter(regs[0].group)));
+    await this.transport.ensureTopics([...eventTopics, ...deadLetterTopics].map((topic) => ({ topic, partitions })));
+  }
+}

@@ -1,0 +1,11 @@
+export { OutboxRecord } from './outbox-record.entity';
+export { InboxRecord } from './inbox-record.entity';
+export { TroupeTables1732300000000 } from './troupe-tables.migration';
+export { TROUPE_ENTITIES, troupeTables } from './table-names';
+export { OutboxWriter } from './outbox.writer';
+export type { AddOptions, AddedEvent } from './outbox.writer';
+export { Inbox } from './inbox';
+export { OutboxRelay, backoff } from './outbox.relay';
+export type { RelayState } from './outbox.relay';
+export type { OutboxRelayOptions } from './outbox-relay.options';
+export type { RelayMessage, RelayPublisher } from './relay-publisher.port';

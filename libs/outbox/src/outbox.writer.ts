@@ -1,0 +1,99 @@
+import { childTraceparent, currentTrace } from '@troupe/observability';
+import { AVRO_CONTENT_TYPE, AvroCodec, CE_SPEC_VERSION, EventClass, HEADER, TroupeEvent, defaultKeyOf } from '@troupe/schemas';
+import { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { troupeTables } from './table-names';
+
+export interface AddOptions {
+  /** The message key (aggregate id). Default: the value of the schema's key field. */
+  key?: string;
+  /** Publish no earlier than this (a delayed event). Default: as soon as the transaction commits. */
+  deliverAt?: Date;
+  /** Default: the handled event's correlation id, else this event's own id (it starts a flow). */
+  correlationId?: string;
+  /** Default: the id of the event being handled, if any. */
+  causationId?: string;
+}
+
+/** What {@link OutboxWriter.add} wrote. */
+export interface AddedEvent {
+  id: string;
+  topic: string;
+  key: string | null;
+}
+
+/**
+ * Appends events to the service's outbox inside the caller's transaction. The event is
+ * Avro-encoded here, so an event that does not match its schema throws and the business
+ * transaction rolls back. Writers of the same key are serialised (a transaction-scoped
+ * advisory lock), so per key the outbox order is the commit order.
+ */
+export class OutboxWriter {
+  constructor(
+    private readonly codec: AvroCodec,
+    /** The producing service: the ce_source header. */
+    private readonly service: string,
+  ) {}
+
+  async add(tx: EntityManager, event: TroupeEvent, options: AddOptions = {}): Promise<AddedEvent> {
+    const [added] = await this.addAll(tx, [{ event, options }]);
+    return added;
+  }
+
+  async addAll(tx: EntityManager, entries: ReadonlyArray<{ event: TroupeEvent; options?: AddOptions }>): Promise<AddedEvent[]> {
+    if (!tx.queryRunner?.isTransactionActive) {
+      throw new Error('OutboxWriter.add needs the EntityManager of an active transaction (dataSource.transaction(tx => ...))');
+    }
+    const tables = troupeTables(tx.connection);
+    const rows = await Promise.all(entries.map(({ event, options }) => this.row(event, options ?? {})));
+    const keys = [...new Set(rows.map((r) => `${r.topic}\u001f${r.key ?? ''}`))].sort();
+    // Locks first (in sorted order, so writers of several keys cannot deadlock); the
+    // notification is delivered on commit, when the rows become visible to the relay.
+    await tx.query(
+      `SELECT pg_notify($2, ''), (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k)`,
+      [keys, tables.channel],
+    );
+    await tx.query(
+      `INSERT INTO ${tables.outbox} (id, topic, key, event_type, payload, headers, deliver_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::timestamptz[])`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.topic),
+        rows.map((r) => r.key),
+        rows.map((r) => r.eventType),
+        rows.map((r) => r.payload),
+        rows.map((r) => JSON.stringify(r.headers)),
+        rows.map((r) => r.deliverAt),
+      ],
+    );
+    return rows.map(({ id, topic, key }) => ({ id, topic, key }));
+  }
+
+  private async row(event: TroupeEvent, options: AddOptions) {
+    const type = event.constructor as EventClass;
+    const payload = await this.codec.encode(event);
+    const id = uuidv7();
+    const trace = currentTrace();
+    const headers: Record<string, string> = {
+      [HEADER.eventId]: id,
+      [HEADER.eventType]: type.eventType,
+      [HEADER.source]: this.service,
+      [HEADER.occurredAt]: new Date().toISOString(),
+      [HEADER.specVersion]: CE_SPEC_VERSION,
+      [HEADER.contentType]: AVRO_CONTENT_TYPE,
+      [HEADER.correlationId]: options.correlationId ?? trace?.correlationId ?? id,
+      [HEADER.traceparent]: childTraceparent(trace?.traceparent),
+    };
+    const causationId = options.causationId ?? trace?.causationId;
+    if (causationId) headers[HEADER.causationId] = causationId;
+    return {
+      id,
+      topic: type.topic,
+      key: options.key ?? defaultKeyOf(event) ?? null,
+      eventType: type.eventType,
+      payload,
+      headers,
+      deliverAt: options.deliverAt ?? null,
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/** A sleep that ends early when {@link WakeSignal.wake} is called. */
+export class WakeSignal {
+  private pending?: () => void;
+  private woken = false;
+
+  wake(): void {
+    this.woken = true;
+    this.pending?.();
+  }
+
+  /** Waits up to `ms`; returns at once if woken since the last wait. */
+  wait(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.pending = undefined;
+        self.woken = false;
+        resolve();
+      }
+      this.pending = done;
+    });
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Topic and subject naming rules, the only place they are written down.
+ *
+ * - Events of one aggregate share a topic: `<domain>.<aggregate>.events`, keyed by aggregate id.
+ * - Subjects follow TopicRecordNameStrategy: `<topic>-<record full name>`, since several event
+ *   types share a topic.
+ * - Each consumer group has its own dead-letter topic: `<group>.dlq`.
+ */
+export const topicNames = {
+  aggregate: (domain: string, aggregate: string): string => `${domain}.${aggregate}.events`,
+  subject: (topic: string, recordFullName: string): string => `${topic}-${recordFullName}`,
+  deadLetter: (group: string): string => `${group}.dlq`,
+} as const;
