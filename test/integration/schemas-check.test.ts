@@ -33,21 +33,32 @@ describe('schema compatibility against the registry', () => {
 
   it('reports new, registers pure Avro, then tells compatible from incompatible evolutions', async () => {
     expect(v1.subject).toBe(subject);
-    expect(await checkCompatibility(registryUrl, [v1])).toEqual([{ subject, sourcePath: v1.sourcePath, status: 'new' }]);
+    expect(await checkCompatibility(registryUrl, [v1])).toEqual([
+      { subject, sourcePath: v1.sourcePath, status: 'new' },
+    ]);
 
     const [registered] = await registerSchemas(registryUrl, [v1]);
     expect(registered.subject).toBe(subject);
     expect(registered.id).toBeGreaterThan(0);
-    const stored = (await (await fetch(`${registryUrl}/subjects/${subject}/versions/latest`)).json()) as { schema: string; version: number };
+    const stored = (await (
+      await fetch(`${registryUrl}/subjects/${subject}/versions/latest`)
+    ).json()) as { schema: string; version: number };
     expect(stored.version).toBe(1);
     expect(stored.schema).toBe(JSON.stringify(v1.schema));
     expect(stored.schema).not.toMatch(/"troupe\.\w+":/);
     expect(await registerSchemas(registryUrl, [v1])).toEqual([registered]); // start-up may register again
 
-    const withOptionalNote = version([...v1.schema.fields, { name: 'note', type: ['null', 'string'], default: null }]);
+    const withOptionalNote = version([
+      ...v1.schema.fields,
+      { name: 'note', type: ['null', 'string'], default: null },
+    ]);
     const countAsString = version([v1.schema.fields[0], { name: 'count', type: 'string' }]);
     const requiredRegion = version([...v1.schema.fields, { name: 'region', type: 'string' }]);
-    const results = await checkCompatibility(registryUrl, [withOptionalNote, countAsString, requiredRegion]);
+    const results = await checkCompatibility(registryUrl, [
+      withOptionalNote,
+      countAsString,
+      requiredRegion,
+    ]);
 
     expect(results.map((r) => [r.subject, r.status, r.registeredVersion])).toEqual([
       [subject, 'compatible', 1],
@@ -67,6 +78,8 @@ describe('schema compatibility against the registry', () => {
     const [first] = await registerSchemas(registryUrl, [v1]);
     expect(first.id).toBeGreaterThan(0);
     const countAsString = version([v1.schema.fields[0], { name: 'count', type: 'string' }]);
-    await expect(registerSchemas(registryUrl, [countAsString])).rejects.toThrow(`registering ${subject} (schemas/lab/ProbeNoted.avsc)`);
+    await expect(registerSchemas(registryUrl, [countAsString])).rejects.toThrow(
+      `registering ${subject} (schemas/lab/ProbeNoted.avsc)`,
+    );
   });
 });

@@ -15,14 +15,13 @@ export class WakeSignal {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms));
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.pending = undefined;
-        self.woken = false;
+        this.pending = undefined;
+        this.woken = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
       this.pending = done;
     });
   }

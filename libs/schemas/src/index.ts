@@ -6,3 +6,4 @@ export * from './errors/troupe.error';
 export * from './errors/schema-violation.error';
 export * from './errors/undecodable-message.error';
 export * from './errors/registry-unavailable.error';
+export * from './generated';

@@ -1,14 +1,14 @@
 /**
- * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`
+ * Polls `check` until it returns a value other than undefined, null or false, or fails after `timeoutMs`
  * with `what` and the last value seen in the message.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value as T;
+      if (value !== undefined && value !== null && value !== false) return value as T;
       last = value;
     } catch (error) {
       last = error;
