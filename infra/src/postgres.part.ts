@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { Part } from './part';
+import { provisionServiceDatabases } from './service-databases';
 import { InfraSettings } from './settings';
 
 /**
@@ -25,6 +26,7 @@ export class PostgresPart implements Part {
       );
     }
     for (const db of [this.settings.appDatabase, this.settings.registryDatabase]) await this.createDatabase(db);
+    await provisionServiceDatabases(this.settings);
     return false;
   }
 

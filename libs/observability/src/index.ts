@@ -6,3 +6,4 @@ export { runWithTrace, currentTrace, childTraceparent } from './trace-context';
 export type { TraceContext } from './trace-context';
 export { jsonLogger, errorLogger } from './json-log';
 export type { LogFunction, LogLevel } from './json-log';
+export { MetricsController } from './nest/metrics.controller';

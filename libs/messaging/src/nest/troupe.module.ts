@@ -1,11 +1,14 @@
 import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { TroupeMetrics } from '@troupe/observability';
+import { TerminusModule } from '@nestjs/terminus';
+import { MetricsController, TroupeMetrics } from '@troupe/observability';
+import { collectDefaultMetrics } from 'prom-client';
 import { OutboxWriter } from '@troupe/outbox';
 import { AvroCodec } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
 import { TroupeOptions } from '../troupe.options';
 import { TroupeRuntime } from '../troupe.runtime';
+import { HealthController } from './health.controller';
 import { TroupeExplorer } from './troupe.explorer';
 
 export const TROUPE_OPTIONS = Symbol('troupe:options');
@@ -13,6 +16,8 @@ export const TROUPE_OPTIONS = Symbol('troupe:options');
 export interface TroupeModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: InjectionToken[];
   useFactory: (...args: never[]) => TroupeOptions | Promise<TroupeOptions>;
+  /** Serve GET /metrics, /health/live and /health/ready. Default true. */
+  endpoints?: boolean;
 }
 
 /**
@@ -22,8 +27,9 @@ export interface TroupeModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
  */
 @Module({})
 export class TroupeModule {
-  static forRoot(options: TroupeOptions): DynamicModule {
-    return TroupeModule.forRootAsync({ useFactory: () => options });
+  static forRoot(options: TroupeOptions & { endpoints?: boolean }): DynamicModule {
+    const { endpoints, ...troupe } = options;
+    return TroupeModule.forRootAsync({ useFactory: () => troupe, endpoints });
   }
 
   static forRootAsync(options: TroupeModuleAsyncOptions): DynamicModule {
@@ -32,17 +38,23 @@ export class TroupeModule {
       {
         provide: TroupeRuntime,
         inject: [TROUPE_OPTIONS, { token: DataSource, optional: true }],
-        useFactory: (troupeOptions: TroupeOptions, dataSource?: DataSource) => new TroupeRuntime(troupeOptions, dataSource),
+        useFactory: (troupeOptions: TroupeOptions, dataSource?: DataSource) => {
+          const runtime = new TroupeRuntime(troupeOptions, dataSource);
+          collectDefaultMetrics({ register: runtime.metrics.registry });
+          return runtime;
+        },
       },
       { provide: OutboxWriter, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.writer },
       { provide: TroupeMetrics, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.metrics },
       { provide: AvroCodec, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.codec },
       TroupeExplorer,
     ];
+    const endpoints = options.endpoints !== false;
     return {
       module: TroupeModule,
       global: true,
-      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      imports: [DiscoveryModule, ...(endpoints ? [TerminusModule] : []), ...(options.imports ?? [])],
+      controllers: endpoints ? [MetricsController, HealthController] : [],
       providers,
       exports: [TroupeRuntime, OutboxWriter, TroupeMetrics, AvroCodec],
     };

@@ -1,0 +1,51 @@
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { TroupeOptions } from '../troupe.options';
+
+/**
+ * Settings every Troupe service reads from its environment. Apps extend this class with their
+ * own. Defaults suit `npm start` on a developer machine.
+ */
+export class PlatformEnv {
+  /** HTTP port of the service. */
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Comma-separated host:port list. */
+  @Matches(/^[^:,\s]+:\d+(,[^:,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
+
+  /** The service's own PostgreSQL login (its role owns its schema). */
+  @IsString()
+  @IsNotEmpty()
+  DATABASE_URL = '';
+
+  /** Partitions of the topics Troupe creates. */
+  @IsInt()
+  @Min(1)
+  TOPIC_PARTITIONS = 6;
+
+  /** Replica id; broadcast consumer groups are `<group>.<instance>`. Default: hostname-pid. */
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9._-]+$/)
+  TROUPE_INSTANCE_ID?: string;
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+
+  /** TroupeOptions from these settings; the service adds what it publishes. */
+  troupeOptions(service: string, extra: Partial<TroupeOptions> = {}): TroupeOptions {
+    return {
+      service,
+      kafka: { brokers: this.KAFKA_BROKERS.split(',') },
+      schemaRegistry: { url: this.SCHEMA_REGISTRY_URL },
+      topics: { partitions: this.TOPIC_PARTITIONS },
+      instanceId: this.TROUPE_INSTANCE_ID,
+      ...extra,
+    };
+  }
+}
