@@ -21,3 +21,6 @@ export type { ProblemDetails } from './service/problem-details.filter';
 export { troupeValidationPipe } from './service/validation.pipe';
 export { serviceDatabaseOptions } from './service/service-database';
 export type { ServiceDatabaseOptions } from './service/service-database';
+export { RetriableError } from './errors/retriable.error';
+export { NonRetriableError } from './errors/non-retriable.error';
+export { TroupeError } from '@troupe/schemas';

@@ -27,7 +27,15 @@ export interface TroupeOptions {
     chunkSize?: number;
     /** Partitions of one group worked on at the same time. Default 4. */
     partitionConcurrency?: number;
+    /** Retry waits up to this long happen in place (the partition waits); longer ones park the event. Default 1000 ms. */
+    inPlaceRetryMaxDelayMs?: number;
+    /** How often each group's parking lot is checked for due events. Default 500 ms. */
+    parkingPollIntervalMs?: number;
+    /** Longest wait before restarting a crashed consumer. Default 10000 ms. */
+    restartMaxBackoffMs?: number;
   };
+  /** How long stop() lets handlers in flight finish before giving up on them. Default 25000 ms. */
+  shutdownTimeoutMs?: number;
   /** Distinguishes replicas: broadcast groups are `<group>.<instanceId>`. Default `<hostname>-<pid>`. */
   instanceId?: string;
   /** Where Troupe logs. Default: JSON lines on stderr. */
@@ -41,7 +49,8 @@ export interface ResolvedTroupeOptions {
   publishes: readonly EventClass[];
   topics: { create: boolean; partitions: number };
   relay: OutboxRelayOptions | false;
-  consumer: { chunkSize: number; partitionConcurrency: number };
+  consumer: { chunkSize: number; partitionConcurrency: number; inPlaceRetryMaxDelayMs: number; parkingPollIntervalMs: number; restartMaxBackoffMs: number };
+  shutdownTimeoutMs: number;
   instanceId: string;
   log: LogFunction;
 }
@@ -68,6 +77,14 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail('consumer.chunkSize', `must be a positive integer, got ${chunkSize}`);
   const partitionConcurrency = options.consumer?.partitionConcurrency ?? 4;
   if (!Number.isInteger(partitionConcurrency) || partitionConcurrency < 1) fail('consumer.partitionConcurrency', `must be a positive integer, got ${partitionConcurrency}`);
+  const positive = (setting: string, value: number) => {
+    if (!Number.isFinite(value) || value <= 0) fail(setting, `must be a positive number, got ${value}`);
+    return value;
+  };
+  const inPlaceRetryMaxDelayMs = positive('consumer.inPlaceRetryMaxDelayMs', options.consumer?.inPlaceRetryMaxDelayMs ?? 1000);
+  const parkingPollIntervalMs = positive('consumer.parkingPollIntervalMs', options.consumer?.parkingPollIntervalMs ?? 500);
+  const restartMaxBackoffMs = positive('consumer.restartMaxBackoffMs', options.consumer?.restartMaxBackoffMs ?? 10_000);
+  const shutdownTimeoutMs = positive('shutdownTimeoutMs', options.shutdownTimeoutMs ?? 25_000);
   const instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}`;
   if (!NAME.test(instanceId)) fail('instanceId', `must be a name of letters, digits, '.', '_' or '-', got "${instanceId}"`);
   return {
@@ -77,7 +94,8 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
     publishes: options.publishes ?? [],
     topics: { create: options.topics?.create ?? true, partitions },
     relay: options.relay ?? {},
-    consumer: { chunkSize, partitionConcurrency },
+    consumer: { chunkSize, partitionConcurrency, inPlaceRetryMaxDelayMs, parkingPollIntervalMs, restartMaxBackoffMs },
+    shutdownTimeoutMs,
     instanceId,
     log: options.log ?? jsonLogger(options.service),
   };

@@ -1,9 +1,12 @@
 import { TroupeMetrics, errorLogger } from '@troupe/observability';
-import { OutboxRelay, OutboxWriter } from '@troupe/outbox';
+import { OutboxRelay, OutboxWriter, ParkingLot } from '@troupe/outbox';
 import { AvroCodec, EventClass, topicNames } from '@troupe/schemas';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { BatchProcessor } from './consumer/batch-processor';
+import { GroupContext } from './consumer/group-context';
+import { DirectApplier, InboxTransaction } from './consumer/inbox-transaction';
+import { ParkingLotWorker } from './consumer/parking-lot.worker';
 import { DeadLetters } from './consumer/dead-letters';
 import { GroupConsumer } from './consumer/group-consumer';
 import { HandlerRegistration } from './consumer/handler-registration';
@@ -67,36 +70,60 @@ export class TroupeRuntime {
     }
     const deadLetters = new DeadLetters(this.publisher, this.metrics);
     for (const [groupId, registrations] of byGroup) {
-      const broadcast = registrations[0].delivery === 'broadcast';
-      const processor = new BatchProcessor(
-        {
-          group: groupId,
-          declaredGroup: registrations[0].group,
-          handlers: new Map(registrations.map((r) => [r.event.eventType, r])),
-          chunkSize: this.options.consumer.chunkSize,
-          transactional: !broadcast,
-        },
-        this.codec,
-        this.writer,
-        deadLetters,
-        this.metrics,
-        this.dataSource,
-      );
-      const consumer = new GroupConsumer(
-        {
-          group: groupId,
-          topics: [...new Set(registrations.map((r) => r.event.topic))],
-          fromBeginning: !broadcast,
-          partitionConcurrency: this.options.consumer.partitionConcurrency,
-        },
-        this.transport,
-        processor,
-        this.metrics,
-        errorLogger(this.options.log),
-      );
-      await consumer.start();
+      const consumer = this.groupConsumer(groupId, registrations, deadLetters);
+      await consumer.launch();
       this.consumers.push(consumer);
     }
+  }
+
+  private groupConsumer(groupId: string, registrations: HandlerRegistration[], deadLetters: DeadLetters): GroupConsumer {
+    const broadcast = registrations[0].delivery === 'broadcast';
+    if (!broadcast && !this.dataSource) throw new Error(`group ${groupId}: delivery 'once' needs a DataSource for the inbox`);
+    const log = errorLogger(this.options.log);
+    const inbox = broadcast ? undefined : new InboxTransaction(groupId, this.dataSource!, this.writer);
+    const parking = broadcast ? undefined : new ParkingLot(this.dataSource!);
+    const { consumer } = this.options;
+    const ctx: GroupContext = {
+      group: groupId,
+      declaredGroup: registrations[0].group,
+      handlers: new Map(registrations.map((r) => [r.event.eventType, r])),
+      codec: this.codec,
+      applier: inbox ?? new DirectApplier(this.writer),
+      inbox,
+      parking,
+      deadLetters,
+      metrics: this.metrics,
+      settings: {
+        chunkSize: consumer.chunkSize,
+        inPlaceRetryMaxDelayMs: consumer.inPlaceRetryMaxDelayMs,
+        parkingPollIntervalMs: consumer.parkingPollIntervalMs,
+      },
+      log,
+    };
+    const worker = inbox && parking ? new ParkingLotWorker({ ...ctx, inbox, parking }, this.dataSource!) : undefined;
+    return new GroupConsumer(
+      {
+        group: groupId,
+        topics: [...new Set(registrations.map((r) => r.event.topic))],
+        fromBeginning: !broadcast,
+        partitionConcurrency: consumer.partitionConcurrency,
+        restartMaxBackoffMs: consumer.restartMaxBackoffMs,
+      },
+      this.transport,
+      new BatchProcessor(ctx),
+      this.metrics,
+      log,
+      worker,
+    );
+  }
+
+  /**
+   * Lets later events of a key held after a dead letter (retry.keyAfterDeadLetter 'hold') flow
+   * again. Returns the number of holds lifted.
+   */
+  releaseKey(group: string, topic: string, key: string): Promise<number> {
+    if (!this.dataSource) throw new Error('releaseKey needs the DataSource');
+    return new ParkingLot(this.dataSource).release(group, topic, key);
   }
 
   /** Ready: started, and every consumer is a member of its group. */
@@ -117,8 +144,18 @@ export class TroupeRuntime {
     this.relay?.wake();
   }
 
+  /**
+   * Graceful shutdown: consumers stop fetching, let handlers in flight finish (bounded by
+   * shutdownTimeoutMs) and commit; the relay finishes its batch; the producer closes. The
+   * DataSource stays open: its owner closes it last.
+   */
   async stop(): Promise<void> {
-    for (const consumer of this.consumers) await consumer.stop();
+    const consumers = Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    const timedOut = await Promise.race([
+      consumers.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref()),
+    ]);
+    if (timedOut) this.options.log('warn', `consumers did not stop within ${this.options.shutdownTimeoutMs} ms; uncommitted events will be redelivered`);
     this.consumers.length = 0;
     await this.relay?.stop();
     this.relay = undefined;

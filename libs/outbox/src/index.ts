@@ -1,6 +1,10 @@
 export { OutboxRecord } from './outbox-record.entity';
 export { InboxRecord } from './inbox-record.entity';
 export { TroupeTables1732300000000 } from './troupe-tables.migration';
+export { TroupeParkedEvents1732400000000 } from './parked-events.migration';
+export { TROUPE_MIGRATIONS } from './troupe-migrations';
+export { ParkingLot, scopeOf } from './parking-lot';
+export type { ParkedEvent, ParkRequest } from './parking-lot';
 export { TROUPE_ENTITIES, troupeTables } from './table-names';
 export { OutboxWriter } from './outbox.writer';
 export type { AddOptions, AddedEvent } from './outbox.writer';

@@ -5,6 +5,7 @@ import { OutboxRecord } from './outbox-record.entity';
 export interface TroupeTables {
   outbox: string;
   inbox: string;
+  parked: string;
   /** The NOTIFY channel writers signal and the relay listens on. */
   channel: string;
   /** The advisory-lock key that elects one relay per outbox. */
@@ -24,6 +25,7 @@ export function troupeTables(dataSource: DataSource): TroupeTables {
     tables = {
       outbox: qualify(outbox.schema, outbox.tableName),
       inbox: qualify(inbox.schema, inbox.tableName),
+      parked: qualify(inbox.schema, 'parked_events'),
       channel: `troupe_outbox_${scope}`.replace(/[^a-zA-Z0-9_]/g, '_'),
       relayLockKey: `troupe-relay:${scope}.${outbox.tableName}`,
     };

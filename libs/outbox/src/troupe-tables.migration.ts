@@ -45,7 +45,7 @@ export class TroupeTables1732300000000 implements MigrationInterface {
   }
 }
 
-async function schemaOf(runner: QueryRunner): Promise<string> {
+export async function schemaOf(runner: QueryRunner): Promise<string> {
   const configured = (runner.connection.options as { schema?: string }).schema;
   if (configured) return configured;
   const [{ schema }] = await runner.query('SELECT current_schema() AS schema');

@@ -1,4 +1,4 @@
-import { TROUPE_ENTITIES, TroupeTables1732300000000 } from '@troupe/outbox';
+import { TROUPE_ENTITIES, TROUPE_MIGRATIONS } from '@troupe/outbox';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { testInfra, uniqueName } from './test-infra';
 
@@ -15,7 +15,7 @@ export async function createTestDataSource(
     url: testInfra.databaseUrl(),
     schema,
     entities: [...TROUPE_ENTITIES, ...((options.entities as never[]) ?? [])],
-    migrations: [TroupeTables1732300000000],
+    migrations: TROUPE_MIGRATIONS,
     // Unqualified table names in tests resolve to the test's schema.
     extra: { max: options.poolSize ?? 10, options: `-c search_path=${schema}` },
   });

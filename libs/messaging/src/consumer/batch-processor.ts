@@ -1,62 +1,35 @@
-import { TroupeMetrics } from '@troupe/observability';
-import { OutboxWriter } from '@troupe/outbox';
-import { AvroCodec, isRetriable } from '@troupe/schemas';
+import { scopeOf } from '@troupe/outbox';
+import { isRetriable } from '@troupe/schemas';
 import { IncomingMessage, PartitionBatch } from '../transport/transport.port';
-import { DeadLetters } from './dead-letters';
-import { HandlerRegistration } from './handler-registration';
-import { Invocation, invokeHandler } from './handler-invocation';
-import { InboxTransaction } from './inbox-transaction';
+import { parkRequest, recordApplied } from './failure-actions';
+import { BatchAbandoned, FreshEventRunner } from './fresh-event.runner';
+import { GroupContext } from './group-context';
+import { Invocation } from './handler-invocation';
 import { receive } from './received-event';
-import { resolveRetry, retryDelay } from './retry.options';
-
-export interface BatchProcessorOptions {
-  /** The consumer group id (the inbox and metrics use it). */
-  group: string;
-  /** The group as declared by handlers: names the dead-letter topic (broadcast ids carry a suffix). */
-  declaredGroup: string;
-  /** Handlers of this group by event type. */
-  handlers: ReadonlyMap<string, HandlerRegistration>;
-  /** Events applied per database transaction on the fast path. */
-  chunkSize: number;
-  /** Broadcast groups run handlers without a transaction or inbox. */
-  transactional: boolean;
-}
-
-/** Thrown to abandon a batch whose partition was revoked or whose consumer is stopping. */
-class BatchAbandoned extends Error {}
 
 /**
  * Works through one partition's batch in order. Fast path: a chunk of events is applied in one
  * transaction. If that fails, the chunk is applied again one event at a time, so one failing
- * event cannot hold back the others: it is retried with back-off and, when its attempts are
- * used up or its error is not retriable, dead-lettered. Undecodable messages are dead-lettered
- * at once; events no handler of the group wants are skipped. Offsets are marked done and
- * committed only after the effects of everything before them have committed.
+ * event cannot hold back the others (see {@link FreshEventRunner}). Events whose key already
+ * has events in the parking lot queue behind them, so per-key order holds. Undecodable
+ * messages are dead-lettered at once; events no handler of the group wants are skipped.
+ * Offsets are marked done and committed only after everything before them has committed.
  */
 export class BatchProcessor {
-  private readonly inboxTransaction?: InboxTransaction;
+  private readonly runner: FreshEventRunner;
 
-  constructor(
-    private readonly options: BatchProcessorOptions,
-    private readonly codec: AvroCodec,
-    private readonly writer: OutboxWriter,
-    private readonly deadLetters: DeadLetters,
-    private readonly metrics: TroupeMetrics,
-    dataSource: import('typeorm').DataSource | undefined,
-  ) {
-    if (options.transactional) {
-      if (!dataSource) throw new Error(`group ${options.group}: 'once' delivery needs a DataSource for the inbox`);
-      this.inboxTransaction = new InboxTransaction(dataSource, writer);
-    }
+  constructor(private readonly ctx: GroupContext) {
+    this.runner = new FreshEventRunner(ctx);
   }
 
   async process(batch: PartitionBatch): Promise<void> {
     const { messages } = batch;
+    const { chunkSize } = this.ctx.settings;
     try {
-      for (let start = 0; start < messages.length; start += this.options.chunkSize) {
+      for (let start = 0; start < messages.length; start += chunkSize) {
         if (!batch.isActive()) return;
-        const chunk = messages.slice(start, start + this.options.chunkSize);
-        const invocations = await this.prepare(chunk);
+        const chunk = messages.slice(start, start + chunkSize);
+        const invocations = await this.queueBlocked(await this.prepare(chunk));
         await this.applyChunk(invocations, batch);
         batch.markDone(chunk[chunk.length - 1]);
         await batch.commit();
@@ -70,21 +43,23 @@ export class BatchProcessor {
 
   /** Decodes the chunk: dead-letters what cannot decode, skips what no handler wants. */
   private async prepare(chunk: readonly IncomingMessage[]): Promise<Invocation[]> {
+    const { ctx } = this;
     const invocations: Invocation[] = [];
     for (const message of chunk) {
       let received;
       try {
-        received = await receive(this.codec, message);
+        received = await receive(ctx.codec, message);
       } catch (error) {
         if (isRetriable(error)) throw error; // e.g. the registry is down: crash, restart, redeliver
         const now = new Date();
-        await this.deadLetters.send(this.options.declaredGroup, message, message.headers['ce_type'] ?? 'unknown', { error, attempts: 0, firstFailureAt: now, lastFailureAt: now });
-        this.metrics.consumedEvent(this.options.group, 'undecodable', 'dead-lettered');
+        await ctx.deadLetters.send(ctx.declaredGroup, message, message.headers['ce_type'] ?? 'unknown', { error, attempts: 0, firstFailureAt: now, lastFailureAt: now });
+        ctx.metrics.consumedEvent(ctx.group, 'undecodable', 'dead-lettered');
+        ctx.log(`${ctx.group}: undecodable message at ${message.topic}/${message.partition}@${message.offset} dead-lettered`, error);
         continue;
       }
-      const registration = this.options.handlers.get(received.eventType);
+      const registration = ctx.handlers.get(received.eventType);
       if (!registration || !received.event) {
-        this.metrics.consumedEvent(this.options.group, received.eventType, 'skipped');
+        ctx.metrics.consumedEvent(ctx.group, received.eventType, 'skipped');
         continue;
       }
       invocations.push({ received, registration, attempt: 1 });
@@ -92,67 +67,48 @@ export class BatchProcessor {
     return invocations;
   }
 
+  /** Parks (as queued) the events whose key has events waiting; returns the others. */
+  private async queueBlocked(invocations: Invocation[]): Promise<Invocation[]> {
+    const { parking } = this.ctx;
+    const keyed = invocations.filter((i) => i.received.message.key !== null);
+    if (!parking || keyed.length === 0) return invocations;
+    const blocked = await parking.blockedKeys(
+      this.ctx.group,
+      keyed.map((i) => ({ topic: i.received.message.topic, key: i.received.message.key as string })),
+    );
+    if (blocked.size === 0) return invocations;
+    const free: Invocation[] = [];
+    for (const invocation of invocations) {
+      if (this.isIn(blocked, invocation)) await parking.park(parkRequest(this.ctx, invocation.received, { attempts: 0, nextAttemptAt: new Date() }));
+      else free.push(invocation);
+    }
+    return free;
+  }
+
   private async applyChunk(invocations: readonly Invocation[], batch: PartitionBatch): Promise<void> {
     if (invocations.length === 0) return;
     if (invocations.length > 1) {
       try {
-        this.record(invocations, await this.apply(invocations));
+        recordApplied(this.ctx, invocations, await this.ctx.applier.apply(invocations));
         return;
       } catch {
-        // One of them failed: fall through and apply them one by one.
+        // One of them failed: apply them one by one below.
       }
     }
-    for (const invocation of invocations) await this.applyWithRetries(invocation, batch);
-  }
-
-  private async applyWithRetries(first: Invocation, batch: PartitionBatch): Promise<void> {
-    const retry = resolveRetry(first.registration.retry, first.registration.name);
-    let firstFailureAt: Date | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const invocation = { ...first, attempt };
-      try {
-        this.record([invocation], await this.apply([invocation]));
-        return;
-      } catch (error) {
-        firstFailureAt ??= new Date();
-        const { group } = this.options;
-        const type = invocation.received.eventType;
-        if (!isRetriable(error) || attempt >= retry.maxAttempts) {
-          await this.deadLetters.send(this.options.declaredGroup, invocation.received.message, type, { error, attempts: attempt, firstFailureAt, lastFailureAt: new Date() });
-          this.metrics.consumedEvent(group, type, 'dead-lettered');
-          return;
-        }
-        this.metrics.consumedEvent(group, type, 'failed');
-        this.metrics.retried(group, type);
-        await this.pause(retryDelay(retry, attempt), batch);
-      }
-    }
-  }
-
-  private async apply(invocations: readonly Invocation[]) {
-    if (this.inboxTransaction) return this.inboxTransaction.apply(this.options.group, invocations);
-    const results = [];
+    const parkedKeys = new Set<string>();
     for (const invocation of invocations) {
-      const started = process.hrtime.bigint();
-      await invokeHandler(invocation, undefined, this.writer);
-      results.push({ outcome: 'handled' as const, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      if (this.isIn(parkedKeys, invocation)) {
+        await this.ctx.parking!.park(parkRequest(this.ctx, invocation.received, { attempts: 0, nextAttemptAt: new Date() }));
+        continue;
+      }
+      if ((await this.runner.run(invocation, batch)) === 'parked' && invocation.received.message.key !== null) {
+        parkedKeys.add(scopeOf(invocation.received.message.topic, invocation.received.message.key));
+      }
     }
-    return results;
   }
 
-  private record(invocations: readonly Invocation[], results: ReadonlyArray<{ outcome: 'handled' | 'duplicate'; seconds: number }>): void {
-    results.forEach((result, i) =>
-      this.metrics.consumedEvent(this.options.group, invocations[i].received.eventType, result.outcome, result.outcome === 'handled' ? result.seconds : undefined),
-    );
-  }
-
-  /** Waits between attempts, heartbeating, and gives up the batch if the partition goes away. */
-  private async pause(ms: number, batch: PartitionBatch): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (!batch.isActive()) throw new BatchAbandoned();
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
-      await batch.heartbeat().catch(() => undefined);
-    }
+  private isIn(scopes: Set<string>, invocation: Invocation): boolean {
+    const { key, topic } = invocation.received.message;
+    return key !== null && scopes.has(scopeOf(topic, key));
   }
 }

@@ -2,12 +2,14 @@ import { TroupeMetrics } from '@troupe/observability';
 import { backoff } from '@troupe/outbox';
 import { PartitionBatch, Subscription, Transport } from '../transport/transport.port';
 import { BatchProcessor } from './batch-processor';
+import { ParkingLotWorker } from './parking-lot.worker';
 
 export interface GroupConsumerOptions {
   group: string;
   topics: readonly string[];
   fromBeginning: boolean;
   partitionConcurrency: number;
+  restartMaxBackoffMs: number;
 }
 
 /**
@@ -27,6 +29,8 @@ export class GroupConsumer {
     private readonly processor: BatchProcessor,
     private readonly metrics: TroupeMetrics,
     private readonly log: (message: string, error?: unknown) => void,
+    /** The group's parking-lot worker ('once' groups), started and stopped with the consumer. */
+    private readonly parkingWorker?: ParkingLotWorker,
   ) {}
 
   get group(): string {
@@ -46,6 +50,16 @@ export class GroupConsumer {
     );
     subscription.onCrash((error) => this.restartAfterCrash(subscription, error));
     this.subscription = subscription;
+    this.parkingWorker?.start();
+  }
+
+  /** Starts, and if that fails (the broker is down), keeps retrying in the background. */
+  async launch(): Promise<void> {
+    try {
+      await this.start();
+    } catch (error) {
+      this.scheduleRestart(error as Error);
+    }
   }
 
   isReady(): boolean {
@@ -58,6 +72,7 @@ export class GroupConsumer {
     clearTimeout(this.restartTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.parkingWorker?.stop();
   }
 
   private restartAfterCrash(crashed: Subscription, error: Error): void {
@@ -70,7 +85,7 @@ export class GroupConsumer {
     if (this.stopping) return;
     this.restarts++;
     this.metrics.consumerRestarted(this.options.group);
-    const delay = backoff(this.restarts, 500, 30_000);
+    const delay = backoff(this.restarts, 500, this.options.restartMaxBackoffMs);
     this.log(`consumer group ${this.options.group} crashed; restarting in ${delay} ms (restart ${this.restarts})`, error);
     this.restartTimer = setTimeout(() => void this.restart(crashed), delay);
   }

@@ -6,15 +6,22 @@ export interface RetryOptions {
   initialDelayMs?: number;
   /** Each further wait is the previous one times this. Default 2. */
   multiplier?: number;
-  /** No wait is longer than this. Default 10000 ms. */
+  /** No wait is longer than this. Default 60000 ms. */
   maxDelayMs?: number;
+  /**
+   * What later events of the same key do once an event was dead-lettered. 'continue' (default):
+   * they are handled as usual. 'hold': they wait until the key is released
+   * (TroupeRuntime.releaseKey, e.g. after the dead letter was redriven). Needs delivery 'once'.
+   */
+  keyAfterDeadLetter?: 'continue' | 'hold';
 }
 
 export const DEFAULT_RETRY: Required<RetryOptions> = {
   maxAttempts: 5,
   initialDelayMs: 200,
   multiplier: 2,
-  maxDelayMs: 10_000,
+  maxDelayMs: 60_000,
+  keyAfterDeadLetter: 'continue',
 };
 
 /** Fills defaults and rejects nonsense with a message naming the setting and the handler. */
@@ -27,6 +34,7 @@ export function resolveRetry(options: RetryOptions | undefined, handlerName: str
   if (!(resolved.initialDelayMs >= 0)) fail('initialDelayMs', 'must be zero or more');
   if (!(resolved.multiplier >= 1)) fail('multiplier', 'must be at least 1');
   if (!(resolved.maxDelayMs >= resolved.initialDelayMs)) fail('maxDelayMs', 'must be at least initialDelayMs');
+  if (!['continue', 'hold'].includes(resolved.keyAfterDeadLetter)) fail('keyAfterDeadLetter', "must be 'continue' or 'hold'");
   return resolved;
 }
 

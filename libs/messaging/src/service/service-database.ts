@@ -1,5 +1,8 @@
-import { TROUPE_ENTITIES, TroupeTables1732300000000 } from '@troupe/outbox';
-import { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { TROUPE_ENTITIES, TROUPE_MIGRATIONS } from '@troupe/outbox';
+import { DataSourceOptions } from 'typeorm';
+
+type Entities = NonNullable<DataSourceOptions['entities']>;
+type Migrations = Extract<NonNullable<DataSourceOptions['migrations']>, unknown[]>;
 
 export interface ServiceDatabaseOptions {
   /** The service's own login (postgres://<role>@host/db); its role owns `schema`. */
@@ -7,9 +10,9 @@ export interface ServiceDatabaseOptions {
   /** The service's schema; every table of the service lives there. */
   schema: string;
   /** The service's entities (Troupe's outbox and inbox are added). */
-  entities: MixedList<Function | string | EntitySchema>;
+  entities: Entities;
   /** The service's migrations (Troupe's tables migration runs first). */
-  migrations?: Function[];
+  migrations?: Migrations;
   poolSize?: number;
 }
 
@@ -22,8 +25,8 @@ export function serviceDatabaseOptions(options: ServiceDatabaseOptions): DataSou
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: [...TROUPE_ENTITIES, ...(options.entities as Function[])],
-    migrations: [TroupeTables1732300000000, ...(options.migrations ?? [])],
+    entities: [...TROUPE_ENTITIES, ...(Array.isArray(options.entities) ? options.entities : Object.values(options.entities))] as Entities,
+    migrations: [...TROUPE_MIGRATIONS, ...(options.migrations ?? [])] as Migrations,
     migrationsRun: true,
     migrationsTableName: 'migrations',
     synchronize: false,
