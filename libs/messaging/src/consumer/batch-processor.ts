@@ -5,6 +5,7 @@ import { parkRequest, recordApplied } from './failure-actions';
 import { BatchAbandoned, FreshEventRunner } from './fresh-event.runner';
 import { GroupContext } from './group-context';
 import { Invocation } from './handler-invocation';
+import { ApplyFailure } from './inbox-transaction';
 import { receive } from './received-event';
 
 /**
@@ -87,21 +88,26 @@ export class BatchProcessor {
 
   private async applyChunk(invocations: readonly Invocation[], batch: PartitionBatch): Promise<void> {
     if (invocations.length === 0) return;
+    // Fast path: the whole chunk in one transaction. If a handler fails, nothing committed: apply
+    // them one by one below, the failing one counting that failure as its first attempt.
+    let failed: { index: number; error: unknown; at: Date } | undefined;
     if (invocations.length > 1) {
       try {
         recordApplied(this.ctx, invocations, await this.ctx.applier.apply(invocations));
         return;
-      } catch {
-        // One of them failed: apply them one by one below.
+      } catch (failure) {
+        if (!(failure instanceof ApplyFailure)) throw failure;
+        failed = { index: failure.index, error: failure.error, at: new Date() };
       }
     }
     const parkedKeys = new Set<string>();
-    for (const invocation of invocations) {
+    for (const [index, invocation] of invocations.entries()) {
       if (this.isIn(parkedKeys, invocation)) {
         await this.ctx.parking!.park(parkRequest(this.ctx, invocation.received, { attempts: 0, nextAttemptAt: new Date() }));
         continue;
       }
-      if ((await this.runner.run(invocation, batch)) === 'parked' && invocation.received.message.key !== null) {
+      const outcome = await this.runner.run(invocation, batch, failed?.index === index ? failed : undefined);
+      if (outcome === 'parked' && invocation.received.message.key !== null) {
         parkedKeys.add(scopeOf(invocation.received.message.topic, invocation.received.message.key));
       }
     }

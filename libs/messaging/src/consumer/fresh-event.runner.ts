@@ -3,6 +3,7 @@ import { decideAfterFailure } from './failure-decision';
 import { deadLetter, parkRequest, recordApplied } from './failure-actions';
 import { GroupContext } from './group-context';
 import { Invocation } from './handler-invocation';
+import { ApplyFailure } from './inbox-transaction';
 import { resolveRetry } from './retry.options';
 
 /** Thrown to abandon a batch whose partition was revoked or whose consumer is stopping. */
@@ -15,16 +16,19 @@ export class BatchAbandoned extends Error {}
 export class FreshEventRunner {
   constructor(private readonly ctx: GroupContext) {}
 
-  async run(first: Invocation, batch: PartitionBatch): Promise<'done' | 'parked'> {
+  /** `failedOnce`: the first attempt already failed (in a chunk) with this error. */
+  async run(first: Invocation, batch: PartitionBatch, failedOnce?: { error: unknown; at: Date }): Promise<'done' | 'parked'> {
     const { ctx } = this;
     const retry = resolveRetry(first.registration.retry, first.registration.name);
-    let firstFailureAt: Date | undefined;
+    let firstFailureAt: Date | undefined = failedOnce?.at;
     for (let attempt = 1; ; attempt++) {
       const invocation = { ...first, attempt };
       try {
+        if (attempt === 1 && failedOnce) throw new ApplyFailure(0, failedOnce.error);
         recordApplied(ctx, [invocation], await ctx.applier.apply([invocation]));
         return 'done';
-      } catch (error) {
+      } catch (failure) {
+        const error = failure instanceof ApplyFailure ? failure.error : failure;
         firstFailureAt ??= new Date();
         const type = invocation.received.eventType;
         const decision = decideAfterFailure(error, attempt, retry, ctx.settings.inPlaceRetryMaxDelayMs, ctx.parking !== undefined);

@@ -9,6 +9,29 @@ export interface Applied {
   seconds: number;
 }
 
+/** Thrown by an {@link Applier} when the handler of `invocations[index]` failed (the others did not commit). */
+export class ApplyFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(`handler of invocation ${index} failed: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+/** Runs handlers one after another; on a failure, says which one (see {@link ApplyFailure}). */
+async function runEach(invocations: readonly Invocation[], run: (invocation: Invocation) => Promise<Applied>): Promise<Applied[]> {
+  const results: Applied[] = [];
+  for (let i = 0; i < invocations.length; i++) {
+    try {
+      results.push(await run(invocations[i]));
+    } catch (error) {
+      throw new ApplyFailure(i, error);
+    }
+  }
+  return results;
+}
+
 /** Runs invocations: for 'once' groups inside a transaction with the inbox, for broadcast groups directly. */
 export interface Applier {
   apply(invocations: readonly Invocation[]): Promise<Applied[]>;
@@ -36,18 +59,11 @@ export class InboxTransaction implements Applier {
   /** The same inside a transaction the caller owns. */
   async applyIn(tx: EntityManager, invocations: readonly Invocation[]): Promise<Applied[]> {
     const fresh = await this.inbox.claim(tx, this.group, [...new Set(invocations.map((i) => i.received.eventId))]);
-    const results: Applied[] = [];
-    for (const invocation of invocations) {
+    return runEach(invocations, async (invocation) => {
       // delete(): a second copy of the same event in this batch is a duplicate too.
-      if (!fresh.delete(invocation.received.eventId)) {
-        results.push({ outcome: 'duplicate', seconds: 0 });
-        continue;
-      }
-      const started = process.hrtime.bigint();
-      await invokeHandler(invocation, tx, this.writer);
-      results.push({ outcome: 'handled', seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-    }
-    return results;
+      if (!fresh.delete(invocation.received.eventId)) return { outcome: 'duplicate', seconds: 0 };
+      return timed(() => invokeHandler(invocation, tx, this.writer));
+    });
   }
 }
 
@@ -55,13 +71,13 @@ export class InboxTransaction implements Applier {
 export class DirectApplier implements Applier {
   constructor(private readonly writer: OutboxWriter) {}
 
-  async apply(invocations: readonly Invocation[]): Promise<Applied[]> {
-    const results: Applied[] = [];
-    for (const invocation of invocations) {
-      const started = process.hrtime.bigint();
-      await invokeHandler(invocation, undefined, this.writer);
-      results.push({ outcome: 'handled', seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-    }
-    return results;
+  apply(invocations: readonly Invocation[]): Promise<Applied[]> {
+    return runEach(invocations, (invocation) => timed(() => invokeHandler(invocation, undefined, this.writer)));
   }
+}
+
+async function timed(work: () => Promise<void>): Promise<Applied> {
+  const started = process.hrtime.bigint();
+  await work();
+  return { outcome: 'handled', seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { decideAfterFailure } from './failure-decision';
 import { deadLetter, recordApplied } from './failure-actions';
 import { GroupContext } from './group-context';
-import { InboxTransaction } from './inbox-transaction';
+import { ApplyFailure, InboxTransaction } from './inbox-transaction';
 import { ReceivedEvent, receive } from './received-event';
 import { resolveRetry } from './retry.options';
 
@@ -81,7 +81,8 @@ export class ParkingLotWorker {
       const results = await tx.transaction((savepoint) => ctx.inbox.applyIn(savepoint, [invocation]));
       await ctx.parking.remove(tx, row.id);
       recordApplied(ctx, [invocation], results);
-    } catch (error) {
+    } catch (failure) {
+      const error = failure instanceof ApplyFailure ? failure.error : failure;
       const retry = resolveRetry(registration.retry, registration.name);
       const decision = decideAfterFailure(error, invocation.attempt, retry, 0, true);
       if (decision.action === 'dead-letter') return this.giveUp(tx, row, received, error, invocation.attempt);
