@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { LocalInfra } from '../infra/src/local-infra';
-import { STARTED_FILE } from './infra.global-setup';
+import { startedFile } from './infra.global-setup';
 
 /**
  * Stops only what the test run itself started. Jest calls this once per project; the parts
@@ -8,8 +8,9 @@ import { STARTED_FILE } from './infra.global-setup';
  * project's teardown after all tests.
  */
 export default async function globalTeardown(): Promise<void> {
-  if (!fs.existsSync(STARTED_FILE)) return;
-  const started: string[] = JSON.parse(fs.readFileSync(STARTED_FILE, 'utf8'));
-  fs.rmSync(STARTED_FILE, { force: true });
+  const file = startedFile();
+  if (!fs.existsSync(file)) return;
+  const started: string[] = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fs.rmSync(file, { force: true });
   await new LocalInfra(undefined, (line) => process.stderr.write(`[infra] ${line}\n`)).down(started);
 }

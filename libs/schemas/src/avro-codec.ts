@@ -1,4 +1,4 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Type } from 'avsc';
 import { EventClass, TroupeEvent, createEvent } from './event-class';
 import { RegistryUnavailableError } from './errors/registry-unavailable.error';
@@ -37,7 +37,10 @@ export class AvroCodec {
   private readonly schemaIds = new Map<string, Promise<number>>();
   private readonly resolvers = new Map<number, { eventType: string; read: (body: Buffer) => unknown }>();
 
+  private readonly registryUrl: string;
+
   constructor(options: AvroCodecOptions) {
+    this.registryUrl = options.registryUrl.replace(/\/+$/, '');
     this.registry = new SchemaRegistry({ host: options.registryUrl, retry: { retries: 2 } });
     this.know(options.events ?? []);
   }
@@ -55,16 +58,32 @@ export class AvroCodec {
     let id = this.schemaIds.get(type.eventType);
     if (!id) {
       this.know([type]);
-      id = this.registry
-        .register({ type: SchemaType.AVRO, schema: JSON.stringify(type.schema) }, { subject: topicNames.subject(type.topic, type.eventType) })
-        .then((registered) => registered.id)
-        .catch((error: unknown) => {
-          this.schemaIds.delete(type.eventType);
-          throw registryError(error, `registering ${type.eventType}`);
-        });
+      id = this.register(type).catch((error: unknown) => {
+        this.schemaIds.delete(type.eventType);
+        throw registryError(error, `registering ${type.eventType}`);
+      });
       this.schemaIds.set(type.eventType, id);
     }
     return id;
+  }
+
+  /**
+   * POST /subjects/{subject}/versions: the registry returns the id of an identical schema, or
+   * registers a new version if it is compatible under the registry's configured rule. (The
+   * registry client's own register() insists on a per-subject compatibility setting, which
+   * Apicurio reports as NONE when only the global rule is set.)
+   */
+  private async register(type: EventClass): Promise<number> {
+    const subject = topicNames.subject(type.topic, type.eventType);
+    const response = await fetch(`${this.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: JSON.stringify(type.schema) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await response.text();
+    if (!response.ok) throw Object.assign(new Error(`${response.status} ${body}`), { status: response.status });
+    return (JSON.parse(body) as { id: number }).id;
   }
 
   /** Encodes an event; throws {@link SchemaViolationError} (non-retriable) when it does not match its schema. */

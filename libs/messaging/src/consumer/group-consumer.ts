@@ -91,10 +91,12 @@ export class GroupConsumer {
   }
 
   private async restart(crashed?: Subscription): Promise<void> {
-    await crashed?.stop().catch(() => undefined);
+    // A crashed kafkajs consumer can hang in disconnect(); do not let it block the restart.
+    if (crashed) await Promise.race([crashed.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     if (this.stopping) return;
     try {
       await this.start();
+      this.log(`consumer group ${this.options.group} restarted`);
       this.restarts = 0;
     } catch (error) {
       this.scheduleRestart(error as Error);

@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { jsonLogger } from '@troupe/observability';
 import { TroupeOptions } from '../troupe.options';
 
 /**
@@ -10,7 +11,7 @@ export class PlatformEnv {
   @IsInt()
   @Min(1)
   @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   /** Comma-separated host:port list. */
   @Matches(/^[^:,\s]+:\d+(,[^:,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
@@ -27,7 +28,7 @@ export class PlatformEnv {
   /** Partitions of the topics Troupe creates. */
   @IsInt()
   @Min(1)
-  TOPIC_PARTITIONS = 6;
+  TOPIC_PARTITIONS: number = 6;
 
   /** Replica id; broadcast consumer groups are `<group>.<instance>`. Default: hostname-pid. */
   @IsOptional()
@@ -45,6 +46,7 @@ export class PlatformEnv {
       schemaRegistry: { url: this.SCHEMA_REGISTRY_URL },
       topics: { partitions: this.TOPIC_PARTITIONS },
       instanceId: this.TROUPE_INSTANCE_ID,
+      log: jsonLogger(service, this.LOG_LEVEL),
       ...extra,
     };
   }

@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { jsonLogger, LogLevel } from '@troupe/observability';
@@ -22,10 +22,11 @@ export interface RunServiceOptions {
  * database), and its URL printed once it listens. A bad configuration ends the process with
  * exit code 1 and a message naming the setting.
  */
-export async function runService(module: Type<unknown>, options: RunServiceOptions): Promise<INestApplication> {
+export async function runService(module: Type<unknown> | DynamicModule, options: RunServiceOptions): Promise<INestApplication> {
   const log = jsonLogger(options.name, options.logLevel ?? 'info');
   try {
-    const app = await NestFactory.create(module, { logger: new NestJsonLogger(log), bufferLogs: false });
+    const root = 'module' in module ? wrap(module) : module;
+    const app = await NestFactory.create(root, { logger: new NestJsonLogger(log), bufferLogs: false });
     app.useGlobalPipes(troupeValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter((error) => log('error', 'request failed', { error })));
     app.enableShutdownHooks();
@@ -50,4 +51,11 @@ export function configOrExit<T>(service: string, load: () => T): T {
     jsonLogger(service)('error', (error as Error).message);
     process.exit(1);
   }
+}
+
+/** NestFactory takes a module class; a dynamic module becomes the import of one. */
+function wrap(dynamic: DynamicModule): Type<unknown> {
+  @Module({ imports: [dynamic] })
+  class ServiceRoot {}
+  return ServiceRoot;
 }

@@ -1,0 +1,19 @@
+import { serviceDatabaseOptions } from '@troupe/messaging';
+import { DataSourceOptions } from 'typeorm';
+import { OrdersConfig } from '../orders.config';
+import { Order } from './order.entity';
+import { OrdersTables1733100000000 } from './orders-tables.migration';
+
+/** The orders DataSource: its role, its schema, its tables (migrated at start-up). */
+export function ordersDatabaseOptions(
+  config: Pick<OrdersConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
+    Partial<Pick<OrdersConfig, 'DATABASE_POOL_SIZE'>>,
+): DataSourceOptions {
+  return serviceDatabaseOptions({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    entities: [Order],
+    migrations: [OrdersTables1733100000000],
+  });
+}

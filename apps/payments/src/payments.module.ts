@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TroupeModule } from '@troupe/messaging';
+import { jsonLogger } from '@troupe/observability';
+import { PaymentAuthorized, PaymentFailed, PaymentRefunded } from '@troupe/schemas';
+import { SimulatedBankGateway } from './adapters/simulated-bank.gateway';
+import { PaymentsController } from './api/payments.controller';
+import { BankGateway } from './domain/bank-gateway.port';
+import { OrderPaymentHandler } from './handlers/order-payment.handler';
+import { PaymentsConfig } from './payments.config';
+import { Payment } from './persistence/payment.entity';
+import { paymentsDatabaseOptions } from './persistence/payments-database.options';
+
+/** Payments: authorizes each placed order with the bank, and refunds it if the order is cancelled. */
+@Module({})
+export class PaymentsModule {
+  static forRoot(config: PaymentsConfig): DynamicModule {
+    const service = config.CONSUMER_GROUP;
+    return {
+      module: PaymentsModule,
+      imports: [
+        TypeOrmModule.forRootAsync({ useFactory: () => paymentsDatabaseOptions(config) }),
+        TypeOrmModule.forFeature([Payment]),
+        TroupeModule.forRoot(
+          config.troupeOptions(service, {
+            publishes: [PaymentAuthorized, PaymentFailed, PaymentRefunded],
+            log: jsonLogger(service, config.LOG_LEVEL),
+          }),
+        ),
+      ],
+      controllers: [PaymentsController],
+      providers: [
+        { provide: PaymentsConfig, useValue: config },
+        {
+          provide: BankGateway,
+          useFactory: () =>
+            new SimulatedBankGateway({
+              declineAboveCents: config.PAYMENT_DECLINE_ABOVE_CENTS,
+              failureRate: config.PAYMENT_FAILURE_RATE,
+            }),
+        },
+        OrderPaymentHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { serviceDatabaseOptions } from '@troupe/messaging';
+import { DataSourceOptions } from 'typeorm';
+import { PaymentsConfig } from '../payments.config';
+import { Payment } from './payment.entity';
+import { PaymentsTables1733100000000 } from './payments-tables.migration';
+
+/** The payments DataSource: its role, its schema, its tables (migrated at start-up). */
+export function paymentsDatabaseOptions(
+  config: Pick<PaymentsConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
+    Partial<Pick<PaymentsConfig, 'DATABASE_POOL_SIZE'>>,
+): DataSourceOptions {
+  return serviceDatabaseOptions({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolSize: config.DATABASE_POOL_SIZE,
+    entities: [Payment],
+    migrations: [PaymentsTables1733100000000],
+  });
+}
