@@ -1,0 +1,25 @@
+import { resolveTroupeOptions } from './troupe.options';
+
+describe('resolveTroupeOptions', () => {
+  const valid = { service: 'payments', kafka: { brokers: ['127.0.0.1:9092'] }, schemaRegistry: { url: 'http://127.0.0.1:8081' } };
+
+  it('fills the documented defaults', () => {
+    const resolved = resolveTroupeOptions(valid);
+    expect(resolved.topics).toEqual({ create: true, partitions: 6 });
+    expect(resolved.consumer).toEqual({ chunkSize: 100, partitionConcurrency: 4, inPlaceRetryMaxDelayMs: 1000, parkingPollIntervalMs: 500, restartMaxBackoffMs: 10_000 });
+    expect(resolved.shutdownTimeoutMs).toBe(25_000);
+    expect(resolved.kafka.clientId).toBe('payments');
+  });
+
+  it.each([
+    [{ ...valid, service: 'pay ments' }, 'Troupe option service'],
+    [{ ...valid, kafka: { brokers: [] } }, 'Troupe option kafka.brokers must list at least one host:port'],
+    [{ ...valid, kafka: { brokers: ['localhost'] } }, 'kafka.brokers has "localhost", expected host:port'],
+    [{ ...valid, schemaRegistry: { url: 'not a url' } }, 'schemaRegistry.url must be a URL'],
+    [{ ...valid, topics: { partitions: 0 } }, 'topics.partitions must be a positive integer'],
+    [{ ...valid, consumer: { chunkSize: 1.5 } }, 'consumer.chunkSize must be a positive integer'],
+    [{ ...valid, shutdownTimeoutMs: -1 }, 'shutdownTimeoutMs must be a positive number'],
+  ])('refuses a bad setting with its name (%#)', (options, message) => {
+    expect(() => resolveTroupeOptions(options)).toThrow(message);
+  });
+});
