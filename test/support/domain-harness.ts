@@ -20,8 +20,14 @@ import { RunningService, startService } from './service-harness';
 /**
  * Helpers of the domain-app suites: an app's real Nest module booted in-process against a
  * schema and a consumer group of its own, and a probe that publishes the app's incoming events
- * on the reference topics and records what the app publishes back.
+ * on the run's own copy of the reference topics and records what the app publishes back.
  */
+
+/**
+ * The topic namespace of this test file's sandboxed apps and probes: they talk only to each
+ * other, never to the reference topics a running system (or another run) uses.
+ */
+const RUN_TOPIC_PREFIX = `${uniqueName('it')}.`;
 
 /** Settings for one sandboxed copy of an app: a fresh schema (superuser-owned) and a fresh group. */
 export async function sandboxConfig<T extends PlatformEnv>(
@@ -37,6 +43,7 @@ export async function sandboxConfig<T extends PlatformEnv>(
     KAFKA_BROKERS: testInfra.kafkaBrokers().join(','),
     SCHEMA_REGISTRY_URL: testInfra.schemaRegistryUrl(),
     LOG_LEVEL: 'warn',
+    TOPIC_PREFIX: RUN_TOPIC_PREFIX,
     // Several suites share one PostgreSQL (max_connections 100 by default).
     DATABASE_POOL_SIZE: '5',
     ...env,
@@ -146,7 +153,7 @@ export class Probe {
         service: uniqueName('it-probe'),
         dataSource: db,
         handlers: [recorder(options.records, uniqueName('it-probe'), (seen) => probe.record(seen))],
-        troupe: { publishes: options.publishes, topics: { partitions: 6 } },
+        troupe: { publishes: options.publishes, topics: { partitions: 6 }, topicPrefix: RUN_TOPIC_PREFIX },
       });
     } catch (error) {
       await db.drop();

@@ -36,6 +36,11 @@ export interface TroupeOptions {
   };
   /** How long stop() lets handlers in flight finish before giving up on them. Default 25000 ms. */
   shutdownTimeoutMs?: number;
+  /**
+   * Put before every topic name this service uses (event topics and dead-letter topics), e.g.
+   * `staging.` or a test run's own namespace. Schema subjects keep the logical topic. Default ''.
+   */
+  topicPrefix?: string;
   /** Distinguishes replicas: broadcast groups are `<group>.<instanceId>`. Default `<hostname>-<pid>`. */
   instanceId?: string;
   /** Where Troupe logs. Default: JSON lines on stderr. */
@@ -52,6 +57,7 @@ export interface ResolvedTroupeOptions {
   consumer: { chunkSize: number; partitionConcurrency: number; inPlaceRetryMaxDelayMs: number; parkingPollIntervalMs: number; restartMaxBackoffMs: number };
   shutdownTimeoutMs: number;
   instanceId: string;
+  topicPrefix: string;
   log: LogFunction;
 }
 
@@ -87,8 +93,11 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
   const shutdownTimeoutMs = positive('shutdownTimeoutMs', options.shutdownTimeoutMs ?? 25_000);
   const instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}`;
   if (!NAME.test(instanceId)) fail('instanceId', `must be a name of letters, digits, '.', '_' or '-', got "${instanceId}"`);
+  const topicPrefix = options.topicPrefix ?? '';
+  if (!/^[a-zA-Z0-9._-]*$/.test(topicPrefix)) fail('topicPrefix', `may hold only letters, digits, '.', '_' and '-', got "${topicPrefix}"`);
   return {
     service: options.service,
+    topicPrefix,
     kafka: { clientId: options.service, ...options.kafka },
     schemaRegistry: options.schemaRegistry,
     publishes: options.publishes ?? [],

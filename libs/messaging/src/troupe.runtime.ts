@@ -41,7 +41,7 @@ export class TroupeRuntime {
     this.metrics = new TroupeMetrics(deps.registry);
     this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
     this.transport = deps.transport ?? new KafkajsTransport({ ...this.options.kafka, log: this.options.kafka.log ?? this.options.log });
-    this.writer = new OutboxWriter(this.codec, this.options.service);
+    this.writer = new OutboxWriter(this.codec, this.options.service, this.options.topicPrefix);
   }
 
   addHandler(registration: HandlerRegistration): void {
@@ -68,7 +68,7 @@ export class TroupeRuntime {
       this.relay = new OutboxRelay(this.dataSource, this.publisher, this.metrics, this.options.relay, errorLogger(this.options.log));
       this.relay.start();
     }
-    const deadLetters = new DeadLetters(this.publisher, this.metrics);
+    const deadLetters = new DeadLetters(this.publisher, this.metrics, this.options.topicPrefix);
     for (const [groupId, registrations] of byGroup) {
       const consumer = this.groupConsumer(groupId, registrations, deadLetters);
       await consumer.launch();
@@ -104,7 +104,7 @@ export class TroupeRuntime {
     return new GroupConsumer(
       {
         group: groupId,
-        topics: [...new Set(registrations.map((r) => r.event.topic))],
+        topics: [...new Set(registrations.map((r) => this.topicOf(r.event.topic)))],
         fromBeginning: !broadcast,
         partitionConcurrency: consumer.partitionConcurrency,
         restartMaxBackoffMs: consumer.restartMaxBackoffMs,
@@ -123,7 +123,7 @@ export class TroupeRuntime {
    */
   releaseKey(group: string, topic: string, key: string): Promise<number> {
     if (!this.dataSource) throw new Error('releaseKey needs the DataSource');
-    return new ParkingLot(this.dataSource).release(group, topic, key);
+    return new ParkingLot(this.dataSource).release(group, this.topicOf(topic), key);
   }
 
   /** Ready: started, and every consumer is a member of its group. */
@@ -165,6 +165,11 @@ export class TroupeRuntime {
     this.started = false;
   }
 
+  /** The physical topic of a logical one (see TroupeOptions.topicPrefix). */
+  topicOf(logical: string): string {
+    return `${this.options.topicPrefix}${logical}`;
+  }
+
   private groups(): Map<string, HandlerRegistration[]> {
     const byGroup = new Map<string, HandlerRegistration[]>();
     for (const registration of this.registrations) {
@@ -176,8 +181,8 @@ export class TroupeRuntime {
 
   private async ensureTopics(byGroup: Map<string, HandlerRegistration[]>): Promise<void> {
     const { partitions } = this.options.topics;
-    const eventTopics = new Set<string>([...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) => e.topic));
-    const deadLetterTopics = new Set([...byGroup.values()].map((regs) => topicNames.deadLetter(regs[0].group)));
+    const eventTopics = new Set<string>([...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) => this.topicOf(e.topic)));
+    const deadLetterTopics = new Set([...byGroup.values()].map((regs) => this.topicOf(topicNames.deadLetter(regs[0].group))));
     await this.transport.ensureTopics([...eventTopics, ...deadLetterTopics].map((topic) => ({ topic, partitions })));
   }
 }

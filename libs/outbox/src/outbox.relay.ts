@@ -100,37 +100,39 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes one batch of due rows; returns how many. */
+  /** Publishes one batch of due rows; returns how many. Runs on the leader's own session. */
   private async publishBatch(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const session = this.leadership.session;
     let rows: DueRow[] = [];
     try {
-      await runner.startTransaction();
-      rows = await runner.query(
-        `SELECT id, topic, key, event_type, payload, headers, greatest(created_at, coalesce(deliver_at, created_at)) AS due_at
-           FROM ${this.tables.outbox}
-          WHERE published_at IS NULL AND (deliver_at IS NULL OR deliver_at <= now())
-          ORDER BY seq
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize],
-      );
+      await session.query('BEGIN');
+      // Walk outbox_unpublished in seq order. With statistics older than the backlog (after a burst
+      // or an outage), the planner otherwise bitmap-scans and sorts every unpublished row per batch.
+      await session.query('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
+      rows = (
+        await session.query(
+          `SELECT id, topic, key, event_type, payload, headers, greatest(created_at, coalesce(deliver_at, created_at)) AS due_at
+             FROM ${this.tables.outbox}
+            WHERE published_at IS NULL AND (deliver_at IS NULL OR deliver_at <= now())
+            ORDER BY seq
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED`,
+          [this.options.batchSize],
+        )
+      ).rows;
       if (rows.length === 0) {
-        await runner.commitTransaction();
+        await session.query('COMMIT');
         return 0;
       }
       await this.publisher.publish(rows.map(toMessage));
-      await runner.query(`UPDATE ${this.tables.outbox} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
+      await session.query(`UPDATE ${this.tables.outbox} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
         rows.map((r) => r.id),
       ]);
-      await runner.commitTransaction();
+      await session.query('COMMIT');
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await session.query('ROLLBACK').catch(() => undefined);
       if (rows.length > 0) await this.recordFailure(rows, error);
       throw error;
-    } finally {
-      await runner.release();
     }
     const now = Date.now();
     for (const row of rows) {
@@ -151,10 +153,10 @@ export class OutboxRelay {
 
   /** Until the next delayed row is due, but no longer than the polling interval. */
   private async idleWaitMs(): Promise<number> {
-    const [{ next_in_ms }] = await this.dataSource.query(
+    const [{ next_in_ms }] = (await this.leadership.session.query(
       `SELECT extract(epoch FROM (min(deliver_at) - now())) * 1000 AS next_in_ms
          FROM ${this.tables.outbox} WHERE published_at IS NULL AND deliver_at > now()`,
-    );
+    )).rows;
     const nextDue = next_in_ms === null ? Infinity : Math.max(0, Number(next_in_ms));
     return Math.min(this.options.pollIntervalMs, nextDue);
   }

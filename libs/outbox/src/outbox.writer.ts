@@ -33,6 +33,8 @@ export class OutboxWriter {
     private readonly codec: AvroCodec,
     /** The producing service: the ce_source header. */
     private readonly service: string,
+    /** Put before each event's topic (TroupeOptions.topicPrefix). */
+    private readonly topicPrefix = '',
   ) {}
 
   async add(tx: EntityManager, event: TroupeEvent, options: AddOptions = {}): Promise<AddedEvent> {
@@ -88,7 +90,7 @@ export class OutboxWriter {
     if (causationId) headers[HEADER.causationId] = causationId;
     return {
       id,
-      topic: type.topic,
+      topic: `${this.topicPrefix}${type.topic}`,
       key: options.key ?? defaultKeyOf(event) ?? null,
       eventType: type.eventType,
       payload,

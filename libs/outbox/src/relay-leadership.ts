@@ -41,6 +41,15 @@ export class RelayLeadership {
     return true;
   }
 
+  /**
+   * The lock-holding session, for the leader's own statements: the relay then never waits for
+   * the application's pool. Only while {@link isLeader}.
+   */
+  get session(): PoolClient {
+    if (!this.client || this.lost) throw new Error('not the relay leader');
+    return this.client;
+  }
+
   /** The backend pid of the lock-holding session (tests end it to play a crash). */
   async leaderPid(): Promise<number | undefined> {
     if (!this.client) return undefined;

@@ -18,6 +18,7 @@ export class DeadLetters {
   constructor(
     private readonly publisher: Publisher,
     private readonly metrics: TroupeMetrics,
+    private readonly topicPrefix = '',
   ) {}
 
   async send(group: string, message: IncomingMessage, eventType: string, failure: FailureRecord): Promise<void> {
@@ -25,7 +26,7 @@ export class DeadLetters {
     const code = errorCode(failure.error);
     await this.publisher.publish([
       {
-        topic: topicNames.deadLetter(group),
+        topic: `${this.topicPrefix}${topicNames.deadLetter(group)}`,
         key: message.key,
         value: message.value ?? Buffer.alloc(0),
         headers: {

@@ -35,6 +35,10 @@ export class PlatformEnv {
   @Matches(/^[a-zA-Z0-9._-]+$/)
   TROUPE_INSTANCE_ID?: string;
 
+  /** Put before every topic name (e.g. `staging.`); see TroupeOptions.topicPrefix. */
+  @Matches(/^[a-zA-Z0-9._-]*$/)
+  TOPIC_PREFIX = '';
+
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
 
@@ -46,6 +50,7 @@ export class PlatformEnv {
       schemaRegistry: { url: this.SCHEMA_REGISTRY_URL },
       topics: { partitions: this.TOPIC_PARTITIONS },
       instanceId: this.TROUPE_INSTANCE_ID,
+      topicPrefix: this.TOPIC_PREFIX,
       log: jsonLogger(service, this.LOG_LEVEL),
       ...extra,
     };

@@ -1,0 +1,83 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Post,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CheckoutService } from '../domain/checkout.service';
+import { CheckoutAccepted, CheckoutState } from '../domain/checkout.results';
+import { CheckoutRequest } from './checkout.request';
+import { UpstreamErrorFilter } from './upstream-error.filter';
+
+@ApiTags('checkout')
+@Controller('checkout')
+@UseFilters(UpstreamErrorFilter)
+export class CheckoutController {
+  constructor(private readonly checkout: CheckoutService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Place an order; payment, stock and shipping follow by events' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Forwarded to the orders service: the same key places the order once',
+  })
+  @ApiAcceptedResponse({ description: '{orderId, status, links}; Location: /checkout/{orderId}' })
+  @ApiBadRequestResponse({ description: 'Problem details naming each invalid field' })
+  @ApiBadGatewayResponse({ description: 'The orders service did not answer' })
+  async place(
+    @Body() request: CheckoutRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CheckoutAccepted> {
+    const result = await this.checkout.place(
+      { customerId: request.customerId, items: request.items.map((item) => ({ ...item })) },
+      idempotencyKey,
+    );
+    if (!('orderId' in result)) {
+      const { title, detail, errors } = result.problem;
+      throw new HttpException(
+        {
+          error: title ?? 'Refused by the orders service',
+          message: detail ?? `orders answered ${result.status}`,
+          ...(errors ? { errors } : {}),
+        },
+        result.status,
+      );
+    }
+    response.location(result.links.self);
+    return result;
+  }
+
+  @Get(':orderId')
+  @ApiOperation({
+    summary: 'The order with its payment, stock reservation and shipment (null while missing)',
+  })
+  @ApiOkResponse({ description: '{orderId, order, payment, stock, shipment, unavailable}' })
+  @ApiNotFoundResponse({ description: 'The orders service does not know the order' })
+  async view(@Param('orderId') orderId: string): Promise<CheckoutState> {
+    const state = await this.checkout.state(orderId);
+    if (!state) throw new NotFoundException(`no order ${orderId}`);
+    return state;
+  }
+}
