@@ -63,16 +63,23 @@ describe('shutdown and outage', () => {
   });
 
   it('loses nothing and applies nothing twice when the broker is down for 20 s under load', async () => {
+    // A topic of its own, so the group reads only this test's events.
+    const outageTopic = uniqueName('it.outage.events');
+    const Outage = countingEvent(outageTopic);
+    const outageDb = await createTestDataSource();
+    const outageSender = await startService({ service: 'it-outage', dataSource: outageDb, troupe: { publishes: [Outage], topics: { partitions: 4 }, relay: { pollIntervalMs: 200, maxBackoffMs: 2000 } } });
+    const writeOutage = (count: number, from: number) =>
+      outageDb.transaction((tx) => outageSender.outbox.addAll(tx, Array.from({ length: count }, (_, i) => ({ event: Outage.of({ n: from + i }) }))));
     await effectsDb.query('TRUNCATE effects');
     const group = uniqueName('it-outage');
     const schema = (effectsDb.options as { schema: string }).schema;
-    const child = spawnTs('test/support/counting-consumer.process.ts', [schema, topic, group]);
+    const child = spawnTs('test/support/counting-consumer.process.ts', [schema, outageTopic, group]);
     const infra = new LocalInfra(undefined, () => undefined);
     let written = 0;
     let writing = true;
     const writer = (async () => {
       while (writing) {
-        await write(50, written);
+        await writeOutage(50, written);
         written += 50;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -92,7 +99,7 @@ describe('shutdown and outage', () => {
       await waitFor(
         `all ${written} events to be applied`,
         async () => {
-          const [{ n: pending }] = await senderDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+          const [{ n: pending }] = await outageDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
           const { total } = await effects();
           process.stderr.write(`[outage] applied ${total}/${written}, unpublished ${pending}\n`);
           return total >= written;
@@ -102,7 +109,7 @@ describe('shutdown and outage', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await effects()).toEqual({ total: written, distinct_ids: written });
-      expect((await senderDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n).toBe(0);
+      expect((await outageDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n).toBe(0);
     } finally {
       process.stderr.write(`[outage] consumer output:\n${child.output().slice(-3000)}\n`);
       writing = false;
@@ -110,6 +117,8 @@ describe('shutdown and outage', () => {
       if (!(await infra.kafka.healthy())) await infra.kafka.up();
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
+      await outageSender.stop();
+      await outageDb.drop();
     }
   }, 300_000);
 });

@@ -48,8 +48,8 @@ export class GroupConsumer {
       },
       (batch: PartitionBatch) => this.processor.process(batch),
     );
-    subscription.onCrash((error) => this.restartAfterCrash(subscription, error));
     this.subscription = subscription;
+    subscription.onCrash((error) => this.restartAfterCrash(subscription, error));
     this.parkingWorker?.start();
   }
 

@@ -57,7 +57,7 @@ export interface Subscription {
   readonly group: string;
   /** True while the consumer is a member of its group with partitions (possibly zero) assigned. */
   isMember(): boolean;
-  /** Called when the consumer crashes for good; the caller decides whether to restart. */
+  /** Called when the consumer crashes for good (also for a crash before the listener was added); the caller decides whether to restart. */
   onCrash(listener: CrashListener): void;
   /** Stops fetching, waits for batches in flight, commits and leaves the group. */
   stop(): Promise<void>;

@@ -11,6 +11,8 @@ export class KafkajsSubscription implements Subscription {
   private readonly consumer: Consumer;
   private member = false;
   private readonly crashListeners: CrashListener[] = [];
+  /** A crash before anyone listened (e.g. while joining) is kept and told to the first listener. */
+  private crash?: Error;
 
   constructor(
     kafka: Kafka,
@@ -31,6 +33,7 @@ export class KafkajsSubscription implements Subscription {
     this.consumer.on(DISCONNECT, () => (this.member = false));
     this.consumer.on(CRASH, ({ payload }) => {
       this.member = false;
+      this.crash = payload.error;
       for (const listener of this.crashListeners) listener(payload.error);
     });
   }
@@ -71,6 +74,8 @@ export class KafkajsSubscription implements Subscription {
 
   onCrash(listener: CrashListener): void {
     this.crashListeners.push(listener);
+    const crash = this.crash;
+    if (crash) queueMicrotask(() => listener(crash));
   }
 
   async stop(): Promise<void> {
