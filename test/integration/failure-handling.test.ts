@@ -39,6 +39,19 @@ describe('failure handling', () => {
     }
   }
 
+  const holdGroup = uniqueName('it-jobs-hold');
+  const heldHandled: Array<{ step: number }> = [];
+
+  @Injectable()
+  class HoldingJobs {
+    @OnEvent(JobRan, { group: holdGroup, retry: { keyAfterDeadLetter: 'hold' } })
+    async ran(event: JobRan) {
+      if (!event.jobId.startsWith('held')) return;
+      if (event.step === 1) throw new NonRetriableError('step 1 is broken', { code: 'job.broken' });
+      heldHandled.push({ step: event.step });
+    }
+  }
+
   let db: Db;
   let consumerDb: Db;
   let sender: RunningService;
@@ -51,7 +64,7 @@ describe('failure handling', () => {
     consumer = await startService({
       service: 'it-jobs',
       dataSource: consumerDb,
-      handlers: [Jobs],
+      handlers: [Jobs, HoldingJobs],
       troupe: { relay: false, topics: { partitions: 1 }, consumer: { parkingPollIntervalMs: 100 } },
     });
   });
@@ -126,6 +139,19 @@ describe('failure handling', () => {
     expect(slow[0].attempt).toBe(4);
     expect(slow[0].at).toBeGreaterThan(quickDoneAt);
     expect(quickDoneAt - started).toBeLessThan(slow[0].at - started);
+  });
+
+  it('holds later events of a dead-lettered key when the handler asks for it, until the key is released', async () => {
+    const [first] = await send({ jobId: 'held', step: 1 }, { jobId: 'held', step: 2 }, { jobId: 'held', step: 3 });
+    await waitFor('the dead letter of step 1', async () => {
+      const found = await readTopic(topicNames.deadLetter(holdGroup), (m) => m.headers[HEADER.eventId] === first.id);
+      return found.length > 0 ? found : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(heldHandled).toEqual([]); // steps 2 and 3 wait behind the held key
+    expect(await consumer.runtime.releaseKey(holdGroup, topic, 'held')).toBe(1);
+    await waitFor('steps 2 and 3 after the release', () => heldHandled.length === 2);
+    expect(heldHandled.map((h) => h.step)).toEqual([2, 3]);
   });
 
   it('dead-letters undecodable messages with the reason and keeps consuming', async () => {

@@ -108,12 +108,9 @@ export class ParkingLot {
 
   /** Unblocks a held key (after its dead letter was dealt with); returns how many holds were lifted. */
   async release(group: string, topic: string, key: string): Promise<number> {
-    const rows = await this.dataSource.query(`DELETE FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND key = $3 AND held RETURNING id`, [
-      group,
-      topic,
-      key,
-    ]);
-    return rows.length;
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, deleted] = await this.dataSource.query(`DELETE FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND key = $3 AND held`, [group, topic, key]);
+    return Number(deleted);
   }
 
   async count(group: string): Promise<number> {
