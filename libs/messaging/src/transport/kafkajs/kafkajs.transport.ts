@@ -18,6 +18,9 @@ export class KafkajsTransport implements Transport {
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, ...extra } = entry.log;
+        // Bounded producer retries are deliberate: the relay must fail and back off while the
+        // broker is away, and a resend after a lost ack is absorbed by the consumers' inbox.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
       },
     });
