@@ -1,28 +1,12 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
-import { PlatformEnv } from '@troupe/messaging';
+import { DataServiceEnv } from '@troupe/messaging';
 
 /** Settings of the shipping service (environment variables of the same names). */
-export class ShippingConfig extends PlatformEnv {
+export class ShippingConfig extends DataServiceEnv {
   override PORT = 3004;
 
   override DATABASE_URL = 'postgres://shipping:shipping@127.0.0.1:5432/troupe';
 
-  /** The schema of the service's tables (its role owns it). Default `shipping`. */
-  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lower-case SQL identifier' })
-  DATABASE_SCHEMA = 'shipping';
+  override DATABASE_SCHEMA = 'shipping';
 
-  /** Connections of the service's pool (handlers, HTTP, relay). Default 10. Typed explicitly: loadConfig converts by the reflected type. */
-  @IsInt()
-  @Min(2)
-  @Max(100)
-  DATABASE_POOL_SIZE: number = 10;
-
-  /**
-   * The consumer group of the handlers, also the service's name in Troupe (ce_source of its
-   * events). Default `shipping`; a sandboxed copy (tests) runs under another name.
-   */
-  @Matches(/^[a-zA-Z0-9._-]+$/, {
-    message: 'must be a group name of letters, digits, ".", "_" or "-"',
-  })
-  CONSUMER_GROUP = 'shipping';
+  override CONSUMER_GROUP = 'shipping';
 }

@@ -24,3 +24,4 @@ export type { ServiceDatabaseOptions } from './service/service-database';
 export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
 export { TroupeError } from '@troupe/schemas';
+export { DataServiceEnv } from './service/data-service-env';
