@@ -47,16 +47,34 @@ export class KafkajsTransport implements Transport {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
-      });
-    } catch (error) {
-      // Two processes creating the same topic at once: the loser's error is harmless.
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
+        });
+      } catch (error) {
+        // Several services starting at once create the same topics: the losers see errors such
+        // as TOPIC_ALREADY_EXISTS or UNKNOWN_TOPIC_OR_PARTITION while the winner's topic settles.
+        // What matters is that the topics end up there with leaders.
+        if (!(await this.topicsReady(admin, missing.map((t) => t.topic)))) throw error;
+      }
     } finally {
       await admin.disconnect();
     }
+  }
+
+  private async topicsReady(admin: ReturnType<Kafka['admin']>, names: string[], timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return true;
+      } catch {
+        // not there yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
   }
 
   async close(): Promise<void> {
