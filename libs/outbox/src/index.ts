@@ -1,6 +1,6 @@
 export { OutboxRecord } from './outbox-record.entity';
 export { InboxRecord } from './inbox-record.entity';
-export { TroupeTables1732300000000 } from './troupe-tables.migration';
+export { TroupeTables1732300000000, schemaOf } from './troupe-tables.migration';
 export { TroupeParkedEvents1732400000000 } from './parked-events.migration';
 export { TROUPE_MIGRATIONS } from './troupe-migrations';
 export { ParkingLot, scopeOf } from './parking-lot';

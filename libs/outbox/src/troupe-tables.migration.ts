@@ -45,6 +45,7 @@ export class TroupeTables1732300000000 implements MigrationInterface {
   }
 }
 
+/** The schema a migration runs in: the DataSource's `schema` option, else the connection's current schema. */
 export async function schemaOf(runner: QueryRunner): Promise<string> {
   const configured = (runner.connection.options as { schema?: string }).schema;
   if (configured) return configured;

@@ -1,3 +1,4 @@
+import { schemaOf } from '@troupe/outbox';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Stock and reservations, in the DataSource's schema. The CHECKs are the last line against overselling. */
@@ -5,7 +6,7 @@ export class InventoryTables1733100000000 implements MigrationInterface {
   name = 'InventoryTables1733100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS "${s}".stock (
         sku        text PRIMARY KEY,
@@ -25,13 +26,10 @@ export class InventoryTables1733100000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`DROP TABLE IF EXISTS "${s}".reservations`);
     await runner.query(`DROP TABLE IF EXISTS "${s}".stock`);
   }
 }
 
 /** The DataSource's `schema` option (serviceDatabaseOptions always sets it). */
-function schemaOf(runner: QueryRunner): string {
-  return (runner.connection.options as { schema?: string }).schema ?? 'public';
-}

@@ -1,3 +1,4 @@
+import { schemaOf } from '@troupe/outbox';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The orders table, in the DataSource's schema. */
@@ -5,7 +6,7 @@ export class OrdersTables1733100000000 implements MigrationInterface {
   name = 'OrdersTables1733100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS "${s}".orders (
         id              uuid PRIMARY KEY,
@@ -22,12 +23,9 @@ export class OrdersTables1733100000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`DROP TABLE IF EXISTS "${s}".orders`);
   }
 }
 
 /** The DataSource's `schema` option (serviceDatabaseOptions always sets it). */
-function schemaOf(runner: QueryRunner): string {
-  return (runner.connection.options as { schema?: string }).schema ?? 'public';
-}

@@ -1,3 +1,4 @@
+import { schemaOf } from '@troupe/outbox';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The payments table, in the DataSource's schema. */
@@ -5,7 +6,7 @@ export class PaymentsTables1733100000000 implements MigrationInterface {
   name = 'PaymentsTables1733100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS "${s}".payments (
         id           uuid PRIMARY KEY,
@@ -20,11 +21,8 @@ export class PaymentsTables1733100000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE IF EXISTS "${schemaOf(runner)}".payments`);
+    await runner.query(`DROP TABLE IF EXISTS "${await schemaOf(runner)}".payments`);
   }
 }
 
 /** The DataSource's `schema` option (serviceDatabaseOptions always sets it). */
-function schemaOf(runner: QueryRunner): string {
-  return (runner.connection.options as { schema?: string }).schema ?? 'public';
-}

@@ -1,3 +1,4 @@
+import { schemaOf } from '@troupe/outbox';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The shipments table, in the DataSource's schema: one row per order. */
@@ -5,7 +6,7 @@ export class ShippingTables1733100000000 implements MigrationInterface {
   name = 'ShippingTables1733100000000';
 
   async up(runner: QueryRunner): Promise<void> {
-    const s = schemaOf(runner);
+    const s = await schemaOf(runner);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS "${s}".shipments (
         order_id     text PRIMARY KEY,
@@ -20,11 +21,8 @@ export class ShippingTables1733100000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE IF EXISTS "${schemaOf(runner)}".shipments`);
+    await runner.query(`DROP TABLE IF EXISTS "${await schemaOf(runner)}".shipments`);
   }
 }
 
 /** The DataSource's `schema` option (serviceDatabaseOptions always sets it). */
-function schemaOf(runner: QueryRunner): string {
-  return (runner.connection.options as { schema?: string }).schema ?? 'public';
-}

@@ -7,7 +7,8 @@ import { KafkajsSubscription } from './kafkajs-subscription';
 /** The kafkajs implementation of the transport port. */
 export class KafkajsTransport implements Transport {
   private readonly kafka: Kafka;
-  private readonly open = new Set<{ close?: () => Promise<void>; stop?: () => Promise<void> }>();
+  /** What close() still has to end; each entry leaves the set when it is ended by its owner. */
+  private readonly open = new Set<() => Promise<void>>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
@@ -28,14 +29,31 @@ export class KafkajsTransport implements Transport {
 
   async publisher(): Promise<Publisher> {
     const publisher = new KafkajsPublisher(this.kafka);
-    this.open.add(publisher);
+    const close = publisher.close.bind(publisher);
+    const end = async () => {
+      this.open.delete(end);
+      await close();
+    };
+    this.open.add(end);
+    publisher.close = end;
     return publisher;
   }
 
   async subscribe(options: SubscribeOptions, handle: (batch: PartitionBatch) => Promise<void>): Promise<Subscription> {
     const subscription = new KafkajsSubscription(this.kafka, options, this.options);
-    await subscription.start(handle);
-    this.open.add(subscription);
+    try {
+      await subscription.start(handle);
+    } catch (error) {
+      await subscription.stop().catch(() => undefined); // do not leave a half-started consumer behind
+      throw error;
+    }
+    const stop = subscription.stop.bind(subscription);
+    const end = async () => {
+      this.open.delete(end);
+      await stop();
+    };
+    this.open.add(end);
+    subscription.stop = end;
     return subscription;
   }
 
@@ -78,8 +96,7 @@ export class KafkajsTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    for (const resource of this.open) await (resource.stop ?? resource.close)?.call(resource);
-    this.open.clear();
+    for (const end of [...this.open]) await end();
   }
 }
 
