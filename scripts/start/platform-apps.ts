@@ -12,14 +12,32 @@ export const PLATFORM_APPS = [
 
 export type AppName = (typeof PLATFORM_APPS)[number];
 
-export const DEFAULT_PORTS: Readonly<Record<AppName, number>> = {
-  checkout: 3000,
-  orders: 3001,
-  payments: 3002,
-  inventory: 3003,
-  shipping: 3004,
-  notifications: 3005,
+/**
+ * TROUPE_APP_PORT_BASE (default 3000) moves every app's port together, so two checkouts (or a
+ * running `npm start` and the e2e suite) can live on one machine.
+ */
+export const APP_PORT_BASE = appPortBase(process.env.TROUPE_APP_PORT_BASE);
+
+const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
+  checkout: 0,
+  orders: 1,
+  payments: 2,
+  inventory: 3,
+  shipping: 4,
+  notifications: 5,
 };
+
+export const DEFAULT_PORTS: Readonly<Record<AppName, number>> = Object.fromEntries(
+  PLATFORM_APPS.map((app) => [app, APP_PORT_BASE + PORT_OFFSETS[app]]),
+) as Record<AppName, number>;
+
+function appPortBase(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000;
+  const base = Number(raw);
+  if (!Number.isInteger(base) || base < 1024 || base > 65000)
+    throw new Error(`TROUPE_APP_PORT_BASE must be an integer from 1024 to 65000, got "${raw}"`);
+  return base;
+}
 
 /** Apps that own a schema and a login role (checkout owns no tables). */
 export const DATA_OWNING_APPS: ReadonlySet<AppName> = new Set([
