@@ -1,4 +1,11 @@
-import { PartitionBatch, Publisher, Subscription, TopicSpec, Transport } from '@troupe/messaging';
+import {
+  PartitionBatch,
+  Publisher,
+  Subscription,
+  TopicSpec,
+  TopicDescription,
+  Transport,
+} from '@troupe/messaging';
 import { HEADER } from '@troupe/schemas';
 import { performance } from 'node:perf_hooks';
 
@@ -51,7 +58,7 @@ type SubscribeOptions = Parameters<Transport['subscribe']>[0];
 /**
  * A Transport decorator that times what Troupe asks of Kafka: the relay's sends, the consumer's
  * per-partition batches (decode + inbox transaction + offset commit) and the offset commits
- * alone. It plugs in through TroupeRuntime's public `deps.transport`, so libs/ stay untouched.
+ * alone. It plugs in through TroupeRuntime's public `TroupeOptions.transport`, so libs/ stay untouched.
  * With `stampEvents`, it also records per-event timestamps (performance.now()) for latency stages.
  */
 export class TimedTransport implements Transport {
@@ -95,6 +102,7 @@ export class TimedTransport implements Transport {
         topic: batch.topic,
         partition: batch.partition,
         messages: batch.messages,
+        assignmentEpoch: batch.assignmentEpoch,
         markDone: (message) => batch.markDone(message),
         commit: () => this.offsetCommits.time(0, () => batch.commit()),
         heartbeat: () => batch.heartbeat(),
@@ -112,6 +120,10 @@ export class TimedTransport implements Transport {
 
   ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
     return this.inner.ensureTopics(topics);
+  }
+
+  describeTopics(topics: readonly string[]): Promise<TopicDescription[]> {
+    return this.inner.describeTopics(topics);
   }
 
   close(): Promise<void> {

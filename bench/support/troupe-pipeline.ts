@@ -76,11 +76,9 @@ export async function startTroupePipeline(
       service: 'bench-producer',
       publishes: [Item],
       relay: { batchSize: tuning.relayBatchSize },
-    },
-    producerDb,
-    {
       transport: producerTransport,
     },
+    producerDb,
   );
   const consumer = new TroupeRuntime(
     {
@@ -88,9 +86,9 @@ export async function startTroupePipeline(
       service: 'bench-consumer',
       relay: false,
       consumer: { chunkSize: tuning.chunkSize, partitionConcurrency: tuning.partitionConcurrency },
+      transport: consumerTransport,
     },
     consumerDb,
-    { transport: consumerTransport },
   );
   consumer.addHandler({
     event: Item,

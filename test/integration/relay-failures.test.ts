@@ -70,9 +70,8 @@ describe('relay failures', () => {
     await sender.stop(); // topics and schema exist now; restart on the crashing transport
     const { TroupeRuntime } = await import('@troupe/messaging');
     const runtime = new TroupeRuntime(
-      { service: 'it-crate-sender', kafka: { brokers: testInfra.kafkaBrokers() }, schemaRegistry: { url: testInfra.schemaRegistryUrl() }, publishes: [CrateMoved], relay: { pollIntervalMs: 200, initialBackoffMs: 50 }, log: () => undefined },
+      { service: 'it-crate-sender', kafka: { brokers: testInfra.kafkaBrokers() }, schemaRegistry: { url: testInfra.schemaRegistryUrl() }, publishes: [CrateMoved], relay: { pollIntervalMs: 200, initialBackoffMs: 50 }, log: () => undefined, transport },
       db,
-      { transport },
     );
     await runtime.start();
     try {

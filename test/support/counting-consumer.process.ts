@@ -5,7 +5,7 @@
  * stop on SIGTERM (then exits 0).
  */
 import { TroupeRuntime } from '@troupe/messaging';
-import { TROUPE_ENTITIES } from '@troupe/outbox';
+import { TROUPE_ENTITIES } from '@troupe/messaging';
 import { testInfra } from '@troupe/testing';
 import { DataSource } from 'typeorm';
 import { countingEvent } from './counting-event';

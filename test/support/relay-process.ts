@@ -3,7 +3,7 @@
  * Prints its state (standby / leader) on stdout whenever it changes.
  */
 import { TroupeRuntime } from '@troupe/messaging';
-import { TROUPE_ENTITIES } from '@troupe/outbox';
+import { TROUPE_ENTITIES } from '@troupe/messaging';
 import { testInfra } from '@troupe/testing';
 import { DataSource } from 'typeorm';
 

@@ -5,9 +5,23 @@ export { OnEvent } from './nest/on-event.decorator';
 export { TroupeRuntime } from './troupe.runtime';
 export type { TroupeOptions } from './troupe.options';
 export type { EventContext } from './consumer/event-context';
-export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction } from './consumer/handler-registration';
-export type { RetryOptions } from './consumer/retry.options';
-export type { Transport, Publisher, Subscription, PartitionBatch, IncomingMessage, OutgoingMessage, TopicSpec } from './transport/transport.port';
+export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction } from './registry/handler-registration';
+export type { RetryOptions } from './registry/retry.options';
+export { HandlerRegistry } from './registry/handler-registry';
+export type { GroupHandlers } from './registry/handler-registry';
+export { TopicNaming } from './topology/topic-naming';
+export type {
+  Transport,
+  Publisher,
+  Subscription,
+  SubscribeOptions,
+  PartitionBatch,
+  IncomingMessage,
+  OutgoingMessage,
+  TopicSpec,
+  TopicDescription,
+} from './transport/transport.port';
+export { TransportError } from './transport/kafkajs/kafkajs-errors';
 export { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 export type { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
 export { OutboxWriter } from '@troupe/outbox';
@@ -23,5 +37,15 @@ export { serviceDatabaseOptions } from './service/service-database';
 export type { ServiceDatabaseOptions } from './service/service-database';
 export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
+export { HandlerTimeoutError } from './errors/handler-timeout.error';
+export { InfrastructureUnavailableError } from './errors/infrastructure-unavailable.error';
 export { TroupeError } from '@troupe/schemas';
+export { TROUPE_ENTITIES } from './persistence/troupe-entities';
+export { TROUPE_MIGRATIONS } from './persistence/troupe-migrations';
+export { TroupeTables1732300000000, schemaOf } from './persistence/troupe-tables.migration';
+export { TroupeParkedEvents1732400000000 } from './persistence/parked-events.migration';
+export { InboxRecord } from './consumer/inbox/inbox-record.entity';
+export { Inbox } from './consumer/inbox/inbox';
+export { ParkingLot } from './consumer/parking/parking-lot';
+export type { ParkedEvent } from './consumer/parking/parking-lot';
 export { DataServiceEnv } from './service/data-service-env';

@@ -5,10 +5,21 @@ describe('resolveTroupeOptions', () => {
 
   it('fills the documented defaults', () => {
     const resolved = resolveTroupeOptions(valid);
-    expect(resolved.topics).toEqual({ create: true, partitions: 6 });
-    expect(resolved.consumer).toEqual({ chunkSize: 100, partitionConcurrency: 4, inPlaceRetryMaxDelayMs: 1000, parkingPollIntervalMs: 500, restartMaxBackoffMs: 10_000 });
+    expect(resolved.topics).toEqual({ create: true, partitions: 6, retentionMs: 7 * 86_400_000, segmentMs: 86_400_000 });
+    expect(resolved.consumer).toEqual({
+      chunkSize: 100,
+      partitionConcurrency: 4,
+      inPlaceRetryMaxDelayMs: 1000,
+      parkingPollIntervalMs: 500,
+      restartMaxBackoffMs: 10_000,
+      handlerTimeoutMs: 30_000,
+      lockTimeoutMs: 5000,
+      stuckAfterMs: 60_000,
+      inboxRetentionMs: 9 * 86_400_000,
+      inboxPruneIntervalMs: 60_000,
+    });
     expect(resolved.shutdownTimeoutMs).toBe(25_000);
-    expect(resolved.kafka.clientId).toBe('payments');
+    expect(resolved.kafka?.clientId).toBe('payments');
   });
 
   it.each([
@@ -19,6 +30,9 @@ describe('resolveTroupeOptions', () => {
     [{ ...valid, topics: { partitions: 0 } }, 'topics.partitions must be a positive integer'],
     [{ ...valid, consumer: { chunkSize: 1.5 } }, 'consumer.chunkSize must be a positive integer'],
     [{ ...valid, shutdownTimeoutMs: -1 }, 'shutdownTimeoutMs must be a positive number'],
+    [{ ...valid, consumer: { handlerTimeoutMs: 0 } }, 'consumer.handlerTimeoutMs must be a positive number, got 0'],
+    [{ ...valid, consumer: { lockTimeoutMs: 2.5 } }, 'consumer.lockTimeoutMs must be a positive integer'],
+    [{ ...valid, consumer: { inboxRetentionMs: NaN } }, 'consumer.inboxRetentionMs must be a positive number'],
   ])('refuses a bad setting with its name (%#)', (options, message) => {
     expect(() => resolveTroupeOptions(options)).toThrow(message);
   });

@@ -3,22 +3,34 @@ import { OutboxRelayOptions } from '@troupe/outbox';
 import { EventClass } from '@troupe/schemas';
 import * as os from 'node:os';
 import { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
+import { Transport } from './transport/transport.port';
+
+const DAY_MS = 24 * 3600_000;
 
 /** Everything a service tells Troupe. Validated once at start-up by {@link resolveTroupeOptions}. */
 export interface TroupeOptions {
   /** The service's name: the ce_source of its events and the default consumer group. Required. */
   service: string;
-  /** Required: at least `brokers`. */
-  kafka: KafkaTransportOptions;
+  /** Required unless `transport` is given: at least `brokers`. */
+  kafka?: KafkaTransportOptions;
+  /** Another Kafka client behind Troupe's transport port. Default: kafkajs, configured by `kafka`. */
+  transport?: Transport;
   /** Required: the Confluent-compatible registry's base URL. */
   schemaRegistry: { url: string };
-  /** Events the service publishes: their schemas are registered and topics created at start-up. */
+  /**
+   * Events the service publishes: their schemas are registered and topics created at start-up,
+   * and the outbox refuses any other event class.
+   */
   publishes?: readonly EventClass[];
   topics?: {
     /** Create missing topics at start-up (production clusters usually declare them instead). Default true. */
     create?: boolean;
     /** Partitions of topics Troupe creates. Default 6. */
     partitions?: number;
+    /** retention.ms of topics Troupe creates. Default 7 days. */
+    retentionMs?: number;
+    /** segment.ms of topics Troupe creates (a message can outlive retention by this). Default 1 day. */
+    segmentMs?: number;
   };
   /** The outbox relay of this replica, or false to run none here. Default: on, with its defaults. */
   relay?: OutboxRelayOptions | false;
@@ -33,6 +45,20 @@ export interface TroupeOptions {
     parkingPollIntervalMs?: number;
     /** Longest wait before restarting a crashed consumer. Default 10000 ms. */
     restartMaxBackoffMs?: number;
+    /** Longest one handler attempt may take (per handler: @OnEvent timeoutMs). Default 30000 ms. */
+    handlerTimeoutMs?: number;
+    /** Longest a chunk's statement waits for a row lock (another replica's inbox claim). Default 5000 ms. */
+    lockTimeoutMs?: number;
+    /** A group with work in flight and no progress for this long reports not ready. Default 60000 ms. */
+    stuckAfterMs?: number;
+    /**
+     * How long inbox rows are kept: the window in which a redelivered event is recognised. Must
+     * cover the retention (plus segment time) of every topic a 'once' group reads; start-up
+     * checks it. Default 9 days (topics Troupe creates keep messages at most 8).
+     */
+    inboxRetentionMs?: number;
+    /** How often expired inbox rows are deleted. Default 60000 ms. */
+    inboxPruneIntervalMs?: number;
   };
   /** How long stop() lets handlers in flight finish before giving up on them. Default 25000 ms. */
   shutdownTimeoutMs?: number;
@@ -47,14 +73,28 @@ export interface TroupeOptions {
   log?: LogFunction;
 }
 
+export interface ResolvedConsumerOptions {
+  chunkSize: number;
+  partitionConcurrency: number;
+  inPlaceRetryMaxDelayMs: number;
+  parkingPollIntervalMs: number;
+  restartMaxBackoffMs: number;
+  handlerTimeoutMs: number;
+  lockTimeoutMs: number;
+  stuckAfterMs: number;
+  inboxRetentionMs: number;
+  inboxPruneIntervalMs: number;
+}
+
 export interface ResolvedTroupeOptions {
   service: string;
-  kafka: KafkaTransportOptions;
+  kafka?: KafkaTransportOptions;
+  transport?: Transport;
   schemaRegistry: { url: string };
   publishes: readonly EventClass[];
-  topics: { create: boolean; partitions: number };
+  topics: { create: boolean; partitions: number; retentionMs: number; segmentMs: number };
   relay: OutboxRelayOptions | false;
-  consumer: { chunkSize: number; partitionConcurrency: number; inPlaceRetryMaxDelayMs: number; parkingPollIntervalMs: number; restartMaxBackoffMs: number };
+  consumer: ResolvedConsumerOptions;
   shutdownTimeoutMs: number;
   instanceId: string;
   topicPrefix: string;
@@ -68,28 +108,45 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
   const fail = (setting: string, problem: string): never => {
     throw new Error(`Troupe option ${setting} ${problem}`);
   };
+  const positive = (setting: string, value: number) => {
+    if (!Number.isFinite(value) || value <= 0) fail(setting, `must be a positive number, got ${value}`);
+    return value;
+  };
+  const positiveInt = (setting: string, value: number) => {
+    if (!Number.isInteger(value) || value < 1) fail(setting, `must be a positive integer, got ${value}`);
+    return value;
+  };
   if (!options.service || !NAME.test(options.service)) fail('service', `must be a name of letters, digits, '.', '_' or '-', got "${options.service}"`);
-  const brokers = options.kafka?.brokers ?? [];
-  if (brokers.length === 0) fail('kafka.brokers', 'must list at least one host:port');
-  for (const broker of brokers) if (!/^[^:\s]+:\d+$/.test(broker)) fail('kafka.brokers', `has "${broker}", expected host:port`);
+  if (!options.transport) {
+    const brokers = options.kafka?.brokers ?? [];
+    if (brokers.length === 0) fail('kafka.brokers', 'must list at least one host:port');
+    for (const broker of brokers) if (!/^[^:\s]+:\d+$/.test(broker)) fail('kafka.brokers', `has "${broker}", expected host:port`);
+  }
   try {
     new URL(options.schemaRegistry?.url);
   } catch {
     fail('schemaRegistry.url', `must be a URL, got "${options.schemaRegistry?.url}"`);
   }
-  const partitions = options.topics?.partitions ?? 6;
-  if (!Number.isInteger(partitions) || partitions < 1) fail('topics.partitions', `must be a positive integer, got ${partitions}`);
-  const chunkSize = options.consumer?.chunkSize ?? 100;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) fail('consumer.chunkSize', `must be a positive integer, got ${chunkSize}`);
-  const partitionConcurrency = options.consumer?.partitionConcurrency ?? 4;
-  if (!Number.isInteger(partitionConcurrency) || partitionConcurrency < 1) fail('consumer.partitionConcurrency', `must be a positive integer, got ${partitionConcurrency}`);
-  const positive = (setting: string, value: number) => {
-    if (!Number.isFinite(value) || value <= 0) fail(setting, `must be a positive number, got ${value}`);
-    return value;
+  const c = options.consumer ?? {};
+  const consumer: ResolvedConsumerOptions = {
+    chunkSize: positiveInt('consumer.chunkSize', c.chunkSize ?? 100),
+    partitionConcurrency: positiveInt('consumer.partitionConcurrency', c.partitionConcurrency ?? 4),
+    inPlaceRetryMaxDelayMs: positive('consumer.inPlaceRetryMaxDelayMs', c.inPlaceRetryMaxDelayMs ?? 1000),
+    parkingPollIntervalMs: positive('consumer.parkingPollIntervalMs', c.parkingPollIntervalMs ?? 500),
+    restartMaxBackoffMs: positive('consumer.restartMaxBackoffMs', c.restartMaxBackoffMs ?? 10_000),
+    handlerTimeoutMs: positive('consumer.handlerTimeoutMs', c.handlerTimeoutMs ?? 30_000),
+    lockTimeoutMs: positiveInt('consumer.lockTimeoutMs', c.lockTimeoutMs ?? 5000),
+    stuckAfterMs: positive('consumer.stuckAfterMs', c.stuckAfterMs ?? 60_000),
+    inboxRetentionMs: positive('consumer.inboxRetentionMs', c.inboxRetentionMs ?? 9 * DAY_MS),
+    inboxPruneIntervalMs: positive('consumer.inboxPruneIntervalMs', c.inboxPruneIntervalMs ?? 60_000),
   };
-  const inPlaceRetryMaxDelayMs = positive('consumer.inPlaceRetryMaxDelayMs', options.consumer?.inPlaceRetryMaxDelayMs ?? 1000);
-  const parkingPollIntervalMs = positive('consumer.parkingPollIntervalMs', options.consumer?.parkingPollIntervalMs ?? 500);
-  const restartMaxBackoffMs = positive('consumer.restartMaxBackoffMs', options.consumer?.restartMaxBackoffMs ?? 10_000);
+  const t = options.topics ?? {};
+  const topics = {
+    create: t.create ?? true,
+    partitions: positiveInt('topics.partitions', t.partitions ?? 6),
+    retentionMs: positiveInt('topics.retentionMs', t.retentionMs ?? 7 * DAY_MS),
+    segmentMs: positiveInt('topics.segmentMs', t.segmentMs ?? DAY_MS),
+  };
   const shutdownTimeoutMs = positive('shutdownTimeoutMs', options.shutdownTimeoutMs ?? 25_000);
   const instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}`;
   if (!NAME.test(instanceId)) fail('instanceId', `must be a name of letters, digits, '.', '_' or '-', got "${instanceId}"`);
@@ -98,12 +155,13 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
   return {
     service: options.service,
     topicPrefix,
-    kafka: { clientId: options.service, ...options.kafka },
+    kafka: options.kafka && { clientId: options.service, ...options.kafka },
+    transport: options.transport,
     schemaRegistry: options.schemaRegistry,
     publishes: options.publishes ?? [],
-    topics: { create: options.topics?.create ?? true, partitions },
+    topics,
     relay: options.relay ?? {},
-    consumer: { chunkSize, partitionConcurrency, inPlaceRetryMaxDelayMs, parkingPollIntervalMs, restartMaxBackoffMs },
+    consumer,
     shutdownTimeoutMs,
     instanceId,
     log: options.log ?? jsonLogger(options.service),

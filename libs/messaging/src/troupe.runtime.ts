@@ -1,24 +1,29 @@
 import { TroupeMetrics, errorLogger } from '@troupe/observability';
-import { OutboxRelay, OutboxWriter, ParkingLot } from '@troupe/outbox';
-import { AvroCodec, EventClass, topicNames } from '@troupe/schemas';
+import { OutboxRelay, OutboxWriter } from '@troupe/outbox';
+import { AvroCodec } from '@troupe/schemas';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { BatchProcessor } from './consumer/batch-processor';
-import { GroupContext } from './consumer/group-context';
-import { DirectApplier, InboxTransaction } from './consumer/inbox-transaction';
-import { ParkingLotWorker } from './consumer/parking-lot.worker';
-import { DeadLetters } from './consumer/dead-letters';
+import { DeadLetterPublisher } from './consumer/dead-letter/dead-letter.publisher';
 import { GroupConsumer } from './consumer/group-consumer';
-import { HandlerRegistration } from './consumer/handler-registration';
+import { InboxRetention } from './consumer/inbox/inbox-retention';
+import { ParkingLot } from './consumer/parking/parking-lot';
+import { PartitionWorker } from './consumer/partition-worker';
+import { GroupPipelineFactory } from './consumer/pipelines/group-pipeline.factory';
+import { ProgressWatch } from './consumer/progress-watch';
+import { HandlerRegistration } from './registry/handler-registration';
+import { HandlerRegistry } from './registry/handler-registry';
+import { TopicNaming } from './topology/topic-naming';
+import { TopicProvisioner } from './topology/topic-provisioner';
 import { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 import { Publisher, Transport } from './transport/transport.port';
 import { ResolvedTroupeOptions, TroupeOptions, resolveTroupeOptions } from './troupe.options';
 
 /**
- * One service's Troupe: the outbox writer and relay over its DataSource, and a consumer per
- * consumer group of its handlers. The Nest module drives this; it also runs without Nest.
- * Start-up order: topics, schemas, relay, consumers. Shutdown: consumers (finish and commit),
- * relay (finish its batch), producer. The DataSource is the caller's, closed by the caller last.
+ * One service's Troupe, and its lifecycle: the outbox writer and relay over its DataSource, the
+ * inbox's retention, and a consumer per consumer group of its handlers. The Nest module drives
+ * this; it also runs without Nest. Start-up order: handlers sealed, topics, schemas, relay,
+ * consumers. Shutdown: consumers (finish and commit), relay (finish its batch), producer. The
+ * DataSource is the caller's, closed by the caller last.
  */
 export class TroupeRuntime {
   readonly options: ResolvedTroupeOptions;
@@ -26,109 +31,108 @@ export class TroupeRuntime {
   readonly codec: AvroCodec;
   readonly transport: Transport;
   readonly writer: OutboxWriter;
-  private readonly registrations: HandlerRegistration[] = [];
+  readonly naming: TopicNaming;
+  readonly handlers: HandlerRegistry;
   private readonly consumers: GroupConsumer[] = [];
   private relay?: OutboxRelay;
+  private retention?: InboxRetention;
   private publisher?: Publisher;
   private started = false;
 
   constructor(
     options: TroupeOptions,
     private readonly dataSource?: DataSource,
-    deps: { transport?: Transport; registry?: Registry } = {},
+    deps: { registry?: Registry } = {},
   ) {
     this.options = resolveTroupeOptions(options);
+    const { kafka, log, consumer, topicPrefix, instanceId } = this.options;
     this.metrics = new TroupeMetrics(deps.registry);
     this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
-    this.transport = deps.transport ?? new KafkajsTransport({ ...this.options.kafka, log: this.options.kafka.log ?? this.options.log });
-    this.writer = new OutboxWriter(this.codec, this.options.service, this.options.topicPrefix);
+    this.transport = this.options.transport ?? new KafkajsTransport({ ...kafka!, log: kafka!.log ?? log });
+    this.writer = new OutboxWriter(this.codec, this.options.service, topicPrefix);
+    this.naming = new TopicNaming(topicPrefix, instanceId);
+    this.handlers = new HandlerRegistry(this.naming, { timeoutMs: consumer.handlerTimeoutMs });
   }
 
+  /** Adds a handler; a bad retry policy, timeout or a clash throws here, naming the handler. */
   addHandler(registration: HandlerRegistration): void {
-    if (this.started) throw new Error('handlers must be added before start()');
-    const clash = this.registrations.find((r) => r.group === registration.group && r.delivery === registration.delivery && r.event.eventType === registration.event.eventType);
-    if (clash) throw new Error(`${registration.name} and ${clash.name} both handle ${registration.event.eventType} in group ${registration.group}; one handler per event type and group`);
-    this.registrations.push(registration);
-  }
-
-  /** The consumer group id a registration runs in: its group, or `<group>.<instanceId>` for broadcast. */
-  groupIdOf(registration: Pick<HandlerRegistration, 'group' | 'delivery'>): string {
-    return registration.delivery === 'broadcast' ? `${registration.group}.${this.options.instanceId}` : registration.group;
+    this.handlers.add(registration);
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const byGroup = this.groups();
-    if (this.options.topics.create) await this.ensureTopics(byGroup);
-    for (const type of this.options.publishes) await this.codec.schemaId(type); // a rejected schema stops start-up
-    this.codec.know(this.registrations.map((r) => r.event));
-    this.publisher = await this.transport.publisher();
-    if (this.options.relay !== false && this.dataSource) {
-      this.relay = new OutboxRelay(this.dataSource, this.publisher, this.metrics, this.options.relay, errorLogger(this.options.log));
-      this.relay.start();
-    }
-    const deadLetters = new DeadLetters(this.publisher, this.metrics, this.options.topicPrefix);
-    for (const [groupId, registrations] of byGroup) {
-      const consumer = this.groupConsumer(groupId, registrations, deadLetters);
-      await consumer.launch();
-      this.consumers.push(consumer);
-    }
-  }
-
-  private groupConsumer(groupId: string, registrations: HandlerRegistration[], deadLetters: DeadLetters): GroupConsumer {
-    const broadcast = registrations[0].delivery === 'broadcast';
-    if (!broadcast && !this.dataSource) throw new Error(`group ${groupId}: delivery 'once' needs a DataSource for the inbox`);
-    const log = errorLogger(this.options.log);
-    const inbox = broadcast ? undefined : new InboxTransaction(groupId, this.dataSource!, this.writer);
-    const parking = broadcast ? undefined : new ParkingLot(this.dataSource!);
-    const { consumer } = this.options;
-    const ctx: GroupContext = {
-      group: groupId,
-      declaredGroup: registrations[0].group,
-      handlers: new Map(registrations.map((r) => [r.event.eventType, r])),
-      codec: this.codec,
-      applier: inbox ?? new DirectApplier(this.writer),
-      inbox,
-      parking,
-      deadLetters,
-      metrics: this.metrics,
-      settings: {
-        chunkSize: consumer.chunkSize,
-        inPlaceRetryMaxDelayMs: consumer.inPlaceRetryMaxDelayMs,
-        parkingPollIntervalMs: consumer.parkingPollIntervalMs,
-      },
-      log,
-    };
-    const worker = inbox && parking ? new ParkingLotWorker({ ...ctx, inbox, parking }, this.dataSource!) : undefined;
-    return new GroupConsumer(
-      {
-        group: groupId,
-        topics: [...new Set(registrations.map((r) => this.topicOf(r.event.topic)))],
-        fromBeginning: !broadcast,
-        partitionConcurrency: consumer.partitionConcurrency,
-        restartMaxBackoffMs: consumer.restartMaxBackoffMs,
-      },
-      this.transport,
-      new BatchProcessor(ctx),
-      this.metrics,
-      log,
-      worker,
+    this.handlers.seal();
+    const { options, dataSource } = this;
+    const log = errorLogger(options.log);
+    const groups = this.handlers.groups();
+    const provisioner = new TopicProvisioner(this.transport, this.naming, { ...options.topics, inboxRetentionMs: options.consumer.inboxRetentionMs }, (m) =>
+      options.log('info', m),
     );
+    await provisioner.provision(options.publishes, groups);
+    for (const type of options.publishes) await this.codec.schemaId(type); // a rejected schema stops start-up
+    this.codec.know(this.handlers.events());
+    this.publisher = await this.transport.publisher();
+    if (dataSource) {
+      this.retention = new InboxRetention(dataSource, { retentionMs: options.consumer.inboxRetentionMs, intervalMs: options.consumer.inboxPruneIntervalMs }, log);
+      this.retention.start();
+      if (options.relay !== false) {
+        this.relay = new OutboxRelay(dataSource, this.publisher, this.metrics, options.relay, log);
+        this.relay.start();
+      }
+    }
+    const pipelines = new GroupPipelineFactory({
+      dataSource,
+      codec: this.codec,
+      writer: this.writer,
+      deadLetters: new DeadLetterPublisher(this.publisher, this.naming, this.metrics, log),
+      metrics: this.metrics,
+      consumer: options.consumer,
+      log,
+    });
+    const { consumer } = options;
+    for (const group of groups) {
+      const progress = new ProgressWatch();
+      const pipeline = pipelines.create(group, progress);
+      const worker = new PartitionWorker(pipeline, this.codec, { chunkSize: consumer.chunkSize, heartbeatIntervalMs: options.kafka?.heartbeatIntervalMs ?? 3000 }, this.metrics, progress, log);
+      const groupConsumer = new GroupConsumer(
+        {
+          group: group.groupId,
+          topics: group.topics,
+          fromBeginning: group.delivery === 'once',
+          partitionConcurrency: consumer.partitionConcurrency,
+          restartMaxBackoffMs: consumer.restartMaxBackoffMs,
+          stuckAfterMs: consumer.stuckAfterMs,
+        },
+        this.transport,
+        worker,
+        this.metrics,
+        log,
+        pipeline.parkingWorker,
+        progress,
+      );
+      await groupConsumer.launch();
+      this.consumers.push(groupConsumer);
+    }
   }
 
   /**
    * Lets later events of a key held after a dead letter (retry.keyAfterDeadLetter 'hold') flow
-   * again. Returns the number of holds lifted.
+   * again. `topic` is logical (the prefix is added). Returns the number of holds lifted.
    */
   releaseKey(group: string, topic: string, key: string): Promise<number> {
     if (!this.dataSource) throw new Error('releaseKey needs the DataSource');
-    return new ParkingLot(this.dataSource).release(group, this.topicOf(topic), key);
+    return new ParkingLot(this.dataSource).release(group, this.naming.topic(topic), key);
   }
 
-  /** Ready: started, and every consumer is a member of its group. */
+  /** Ready: started, and every consumer is a member of its group and not stuck. */
   isReady(): boolean {
     return this.started && this.consumers.every((c) => c.isReady());
+  }
+
+  /** Consumer groups that are stuck right now (work in flight, no progress for consumer.stuckAfterMs). */
+  stuckGroups(): string[] {
+    return this.consumers.filter((c) => c.isStuck()).map((c) => c.group);
   }
 
   consumerGroups(): string[] {
@@ -144,6 +148,16 @@ export class TroupeRuntime {
     this.relay?.wake();
   }
 
+  /** The physical topic of a logical one (see TroupeOptions.topicPrefix). */
+  topicOf(logical: string): string {
+    return this.naming.topic(logical);
+  }
+
+  /** The consumer group id a handler of `group` runs in (broadcast groups carry the instance id). */
+  groupIdOf(registration: Pick<HandlerRegistration, 'group' | 'delivery'>): string {
+    return this.naming.groupId(registration.group, registration.delivery);
+  }
+
   /**
    * Graceful shutdown: consumers stop fetching, let handlers in flight finish (bounded by
    * shutdownTimeoutMs) and commit; the relay finishes its batch; the producer closes. The
@@ -157,32 +171,13 @@ export class TroupeRuntime {
     ]);
     if (timedOut) this.options.log('warn', `consumers did not stop within ${this.options.shutdownTimeoutMs} ms; uncommitted events will be redelivered`);
     this.consumers.length = 0;
+    await this.retention?.stop();
+    this.retention = undefined;
     await this.relay?.stop();
     this.relay = undefined;
     await this.publisher?.close();
     this.publisher = undefined;
     await this.transport.close();
     this.started = false;
-  }
-
-  /** The physical topic of a logical one (see TroupeOptions.topicPrefix). */
-  topicOf(logical: string): string {
-    return `${this.options.topicPrefix}${logical}`;
-  }
-
-  private groups(): Map<string, HandlerRegistration[]> {
-    const byGroup = new Map<string, HandlerRegistration[]>();
-    for (const registration of this.registrations) {
-      const id = this.groupIdOf(registration);
-      byGroup.set(id, [...(byGroup.get(id) ?? []), registration]);
-    }
-    return byGroup;
-  }
-
-  private async ensureTopics(byGroup: Map<string, HandlerRegistration[]>): Promise<void> {
-    const { partitions } = this.options.topics;
-    const eventTopics = new Set<string>([...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) => this.topicOf(e.topic)));
-    const deadLetterTopics = new Set([...byGroup.values()].map((regs) => this.topicOf(topicNames.deadLetter(regs[0].group))));
-    await this.transport.ensureTopics([...eventTopics, ...deadLetterTopics].map((topic) => ({ topic, partitions })));
   }
 }

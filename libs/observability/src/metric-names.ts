@@ -8,6 +8,7 @@ export const METRIC = {
   relayLag: 'troupe_relay_lag_seconds',
   retries: 'troupe_retries_total',
   deadLetters: 'troupe_dead_letters_total',
+  deadLetterFailures: 'troupe_dead_letter_failures_total',
   parkedEvents: 'troupe_parked_events',
   consumerRestarts: 'troupe_consumer_restarts_total',
   consumerLagMessages: 'troupe_consumer_lag_messages',

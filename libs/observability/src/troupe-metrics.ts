@@ -17,6 +17,7 @@ export class TroupeMetrics {
   private readonly relayLag: Histogram;
   private readonly retries: Counter<'group' | 'type'>;
   private readonly deadLetters: Counter<'group' | 'type' | 'code'>;
+  private readonly deadLetterFailures: Counter<'group' | 'code'>;
   private readonly parked: Gauge<'group'>;
   private readonly restarts: Counter<'group'>;
   private readonly outboxSources: Array<() => Promise<OutboxSnapshot>> = [];
@@ -40,6 +41,12 @@ export class TroupeMetrics {
     });
     this.retries = new Counter({ name: METRIC.retries, help: 'Handler attempts that failed and were retried', labelNames: ['group', 'type'], registers });
     this.deadLetters = new Counter({ name: METRIC.deadLetters, help: 'Events sent to a dead-letter topic', labelNames: ['group', 'type', 'code'], registers });
+    this.deadLetterFailures = new Counter({
+      name: METRIC.deadLetterFailures,
+      help: 'Dead letters the broker refused for good (the event was kept as a held parked event)',
+      labelNames: ['group', 'code'],
+      registers,
+    });
     this.parked = new Gauge({ name: METRIC.parkedEvents, help: 'Events waiting for a later retry (with the events queued behind them)', labelNames: ['group'], registers });
     this.restarts = new Counter({ name: METRIC.consumerRestarts, help: 'Consumer crashes followed by a restart', labelNames: ['group'], registers });
     const snapshot = () => this.outboxSnapshot();
@@ -80,6 +87,10 @@ export class TroupeMetrics {
 
   deadLettered(group: string, type: string, code: string): void {
     this.deadLetters.inc({ group, type, code });
+  }
+
+  deadLetterFailed(group: string, code: string): void {
+    this.deadLetterFailures.inc({ group, code });
   }
 
   setParked(group: string, count: number): void {

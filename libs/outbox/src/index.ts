@@ -1,14 +1,9 @@
+// The public door of @troupe/outbox: the outbox table, its writer and its relay (and nothing else).
 export { OutboxRecord } from './outbox-record.entity';
-export { InboxRecord } from './inbox-record.entity';
-export { TroupeTables1732300000000, schemaOf } from './troupe-tables.migration';
-export { TroupeParkedEvents1732400000000 } from './parked-events.migration';
-export { TROUPE_MIGRATIONS } from './troupe-migrations';
-export { ParkingLot, scopeOf } from './parking-lot';
-export type { ParkedEvent, ParkRequest } from './parking-lot';
-export { TROUPE_ENTITIES, troupeTables } from './table-names';
+export { troupeTables, qualified } from './table-names';
+export type { TroupeTables } from './table-names';
 export { OutboxWriter } from './outbox.writer';
 export type { AddOptions, AddedEvent } from './outbox.writer';
-export { Inbox } from './inbox';
 export { OutboxRelay, backoff } from './outbox.relay';
 export type { RelayState } from './outbox.relay';
 export type { OutboxRelayOptions } from './outbox-relay.options';

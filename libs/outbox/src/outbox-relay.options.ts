@@ -12,9 +12,7 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   /** How long published outbox rows are kept (the replay source). Default 7 days. */
   retentionMs?: number;
-  /** How long inbox rows are kept: the window in which redeliveries are recognised. Default 7 days. */
-  inboxRetentionMs?: number;
-  /** How often expired rows are deleted. Default 60000 ms. */
+  /** How often published rows past the retention window are deleted. Default 60000 ms. */
   cleanupIntervalMs?: number;
 }
 
@@ -27,7 +25,6 @@ const DEFAULTS: ResolvedOutboxRelayOptions = {
   initialBackoffMs: 200,
   maxBackoffMs: 30_000,
   retentionMs: 7 * 24 * 3600_000,
-  inboxRetentionMs: 7 * 24 * 3600_000,
   cleanupIntervalMs: 60_000,
 };
 

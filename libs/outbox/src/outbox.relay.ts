@@ -165,7 +165,6 @@ export class OutboxRelay {
     if (Date.now() - this.lastCleanup < this.options.cleanupIntervalMs) return;
     this.lastCleanup = Date.now();
     await this.dataSource.query(`DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`, [this.options.retentionMs]);
-    await this.dataSource.query(`DELETE FROM ${this.tables.inbox} WHERE handled_at < now() - $1 * interval '1 millisecond'`, [this.options.inboxRetentionMs]);
   }
 
   private async snapshot() {

@@ -19,6 +19,11 @@ export interface AvroCodecOptions {
   registryUrl: string;
   /** Event classes this process reads or writes. More can be added with {@link AvroCodec.know}. */
   events?: readonly EventClass[];
+  /**
+   * How long a schema id the registry does not know is remembered as unknown, so junk traffic
+   * does not send one registry request per message. Default 30000 ms.
+   */
+  unknownSchemaIdCacheMs?: number;
 }
 
 const MAGIC_BYTE = 0;
@@ -36,11 +41,15 @@ export class AvroCodec {
   private readonly readerTypes = new Map<string, Type>();
   private readonly schemaIds = new Map<string, Promise<number>>();
   private readonly resolvers = new Map<number, { eventType: string; read: (body: Buffer) => unknown }>();
+  /** Schema ids that can never decode, until when that answer is reused. */
+  private readonly unknown = new Map<number, { until: number; error: UndecodableMessageError }>();
+  private readonly unknownCacheMs: number;
 
   private readonly registryUrl: string;
 
   constructor(options: AvroCodecOptions) {
     this.registryUrl = options.registryUrl.replace(/\/+$/, '');
+    this.unknownCacheMs = options.unknownSchemaIdCacheMs ?? 30_000;
     this.registry = new SchemaRegistry({ host: options.registryUrl, retry: { retries: 2 } });
     this.know(options.events ?? []);
   }
@@ -128,14 +137,39 @@ export class AvroCodec {
   private async resolver(schemaId: number): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
     const cached = this.resolvers.get(schemaId);
     if (cached) return cached;
+    const unknown = this.unknown.get(schemaId);
+    if (unknown && unknown.until > Date.now()) throw unknown.error;
+    try {
+      const entry = await this.fetchResolver(schemaId);
+      this.resolvers.set(schemaId, entry);
+      return entry;
+    } catch (error) {
+      if (error instanceof UndecodableMessageError) {
+        if (this.unknown.size > 10_000) this.unknown.clear(); // junk ids must not grow the map without bound
+        this.unknown.set(schemaId, { until: Date.now() + this.unknownCacheMs, error });
+      }
+      throw error;
+    }
+  }
+
+  private async fetchResolver(schemaId: number): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
     let writer: Type;
     try {
       writer = (await this.registry.getSchema(schemaId)) as unknown as Type;
     } catch (error) {
       if (statusOf(error) === 404) throw new UndecodableMessageError('unknown-schema-id', `schema id ${schemaId} is not in the registry`, { cause: error });
+      // The registry client parses the writer's schema with avsc and reports a schema avsc cannot
+      // read (or one that is not Avro) as ConfluentSchemaRegistryArgumentError (dist/schemaTypeResolver.js):
+      // that never gets better by asking again.
+      if ((error as Error)?.name === 'ConfluentSchemaRegistryArgumentError') {
+        throw new UndecodableMessageError('unreadable-schema', `schema ${schemaId} cannot be read as Avro: ${(error as Error).message}`, { cause: error });
+      }
       throw registryError(error, `fetching schema ${schemaId}`);
     }
-    const eventType = writer.name as string;
+    const eventType = writer.name;
+    if (typeof eventType !== 'string' || typeof writer.fromBuffer !== 'function') {
+      throw new UndecodableMessageError('unreadable-schema', `schema ${schemaId} is not a named Avro record`);
+    }
     const reader = this.readerTypes.get(eventType);
     let read: (body: Buffer) => unknown = (body) => writer.fromBuffer(body);
     if (reader) {
@@ -147,9 +181,7 @@ export class AvroCodec {
       }
       read = (body) => reader.fromBuffer(body, resolve);
     }
-    const entry = { eventType, read };
-    this.resolvers.set(schemaId, entry);
-    return entry;
+    return { eventType, read };
   }
 }
 

@@ -30,6 +30,8 @@ export const DEAD_LETTER_HEADER = {
   attempts: 'troupe-dlq-attempts',
   firstFailureAt: 'troupe-dlq-first-failure-at',
   lastFailureAt: 'troupe-dlq-last-failure-at',
+  /** Set when the copy was refused with its value (too large): the value is at topic/partition/offset. */
+  valueOmitted: 'troupe-dlq-value-omitted',
 } as const;
 
 export const CE_SPEC_VERSION = '1.0';

@@ -1,4 +1,4 @@
-import { TROUPE_ENTITIES, TROUPE_MIGRATIONS } from '@troupe/outbox';
+import { TROUPE_ENTITIES, TROUPE_MIGRATIONS } from '@troupe/messaging';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { testInfra, uniqueName } from './test-infra';
 

@@ -1,4 +1,4 @@
-import { schemaOf } from '@troupe/outbox';
+import { schemaOf } from '@troupe/messaging';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Stock and reservations, in the DataSource's schema. The CHECKs are the last line against overselling. */

@@ -1,4 +1,4 @@
-import { schemaOf } from '@troupe/outbox';
+import { schemaOf } from '@troupe/messaging';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The orders table, in the DataSource's schema. */

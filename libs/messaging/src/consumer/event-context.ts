@@ -20,6 +20,8 @@ export interface EventContext {
   readonly group: string;
   /** 1 on the first try. */
   readonly attempt: number;
+  /** Aborted when this attempt timed out (handler timeoutMs): stop work, pass it to fetch() and the like. */
+  readonly signal: AbortSignal;
   /**
    * The transaction the handler runs in: the inbox row is already in it, and everything it
    * writes commits together with it. Not available to broadcast handlers.

@@ -1,7 +1,7 @@
 import { NonRetriableError } from '../errors/non-retriable.error';
 import { RetriableError } from '../errors/retriable.error';
 import { decideAfterFailure } from './failure-decision';
-import { resolveRetry } from './retry.options';
+import { resolveRetry } from '../registry/retry.options';
 
 describe('decideAfterFailure', () => {
   const retry = resolveRetry({ maxAttempts: 4, initialDelayMs: 200, multiplier: 4, maxDelayMs: 10_000 }, 'T.h');

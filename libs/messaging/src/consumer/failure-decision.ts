@@ -1,5 +1,5 @@
 import { isRetriable } from '@troupe/schemas';
-import { RetryOptions, retryDelay } from './retry.options';
+import { RetryOptions, retryDelay } from '../registry/retry.options';
 
 export type FailureDecision =
   | { action: 'retry-in-place'; delayMs: number }

@@ -1,6 +1,6 @@
 import { TroupeMetrics } from '@troupe/observability';
 import { CrashListener, PartitionBatch, Publisher, SubscribeOptions, Subscription, Transport } from '../transport/transport.port';
-import { BatchProcessor } from './batch-processor';
+
 import { GroupConsumer } from './group-consumer';
 
 /** A transport double: subscriptions that join at once and crash on demand. */
@@ -15,6 +15,8 @@ class FakeSubscription implements Subscription {
   onCrash(listener: CrashListener) {
     this.listeners.push(listener);
   }
+  pause() {}
+  resume() {}
   async stop() {
     this.stopped = true;
   }
@@ -35,16 +37,19 @@ class FakeTransport implements Transport {
     throw new Error('not used');
   }
   async ensureTopics() {}
+  async describeTopics() {
+    return [];
+  }
   async close() {}
 }
 
 describe('GroupConsumer', () => {
-  const options = { group: 'g', topics: ['t'], fromBeginning: true, partitionConcurrency: 1, restartMaxBackoffMs: 50 };
+  const options = { group: 'g', topics: ['t'], fromBeginning: true, partitionConcurrency: 1, restartMaxBackoffMs: 50, stuckAfterMs: 60_000 };
 
   it('restarts a crashed consumer, reporting not ready meanwhile and counting the restart', async () => {
     const transport = new FakeTransport();
     const metrics = new TroupeMetrics();
-    const consumer = new GroupConsumer(options, transport, {} as BatchProcessor, metrics, () => undefined);
+    const consumer = new GroupConsumer(options, transport, { process: async () => undefined }, metrics, () => undefined);
     await consumer.start();
     expect(consumer.isReady()).toBe(true);
 
@@ -69,7 +74,7 @@ describe('GroupConsumer', () => {
       if (failures-- > 0) throw new Error('broker unreachable');
       return subscribe(o, h);
     };
-    const consumer = new GroupConsumer(options, transport, {} as BatchProcessor, new TroupeMetrics(), () => undefined);
+    const consumer = new GroupConsumer(options, transport, { process: async () => undefined }, new TroupeMetrics(), () => undefined);
     await consumer.launch();
     expect(consumer.isReady()).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,8 +1,9 @@
 import { TroupeMetrics } from '@troupe/observability';
 import { backoff } from '@troupe/outbox';
 import { PartitionBatch, Subscription, Transport } from '../transport/transport.port';
-import { BatchProcessor } from './batch-processor';
-import { ParkingLotWorker } from './parking-lot.worker';
+import { ParkingLotWorker } from './parking/parking-lot.worker';
+import { PartitionWorker } from './partition-worker';
+import { ProgressWatch } from './progress-watch';
 
 export interface GroupConsumerOptions {
   group: string;
@@ -10,12 +11,14 @@ export interface GroupConsumerOptions {
   fromBeginning: boolean;
   partitionConcurrency: number;
   restartMaxBackoffMs: number;
+  /** Not ready while work in flight has made no progress for this long. */
+  stuckAfterMs: number;
 }
 
 /**
  * Keeps one consumer group membership alive. If the consumer crashes, it is restarted with
  * back-off (and counted in troupe_consumer_restarts_total); it is never left silently stopped.
- * Ready means: a member of its group right now.
+ * Ready means: a member of its group right now, and not stuck (see {@link ProgressWatch}).
  */
 export class GroupConsumer {
   private subscription?: Subscription;
@@ -26,11 +29,12 @@ export class GroupConsumer {
   constructor(
     readonly options: GroupConsumerOptions,
     private readonly transport: Transport,
-    private readonly processor: BatchProcessor,
+    private readonly worker: Pick<PartitionWorker, 'process'>,
     private readonly metrics: TroupeMetrics,
     private readonly log: (message: string, error?: unknown) => void,
     /** The group's parking-lot worker ('once' groups), started and stopped with the consumer. */
     private readonly parkingWorker?: ParkingLotWorker,
+    private readonly progress = new ProgressWatch(),
   ) {}
 
   get group(): string {
@@ -46,7 +50,7 @@ export class GroupConsumer {
         fromBeginning: this.options.fromBeginning,
         partitionConcurrency: this.options.partitionConcurrency,
       },
-      (batch: PartitionBatch) => this.processor.process(batch),
+      (batch: PartitionBatch) => this.worker.process(batch),
     );
     this.subscription = subscription;
     subscription.onCrash((error) => this.restartAfterCrash(subscription, error));
@@ -63,7 +67,12 @@ export class GroupConsumer {
   }
 
   isReady(): boolean {
-    return !this.stopping && this.subscription?.isMember() === true;
+    return !this.stopping && this.subscription?.isMember() === true && !this.isStuck();
+  }
+
+  /** Work in flight has made no progress for longer than stuckAfterMs. */
+  isStuck(): boolean {
+    return this.progress.stalledForMs() > this.options.stuckAfterMs;
   }
 
   /** Stops fetching, lets the batch in flight finish, commits and leaves the group. */

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { EventClass, TroupeEvent } from '@troupe/schemas';
-import { HandlerOptions } from '../consumer/handler-registration';
+import { HandlerOptions } from '../registry/handler-registration';
 
 export const TROUPE_HANDLER = Symbol('troupe:handler');
 

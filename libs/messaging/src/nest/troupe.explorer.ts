@@ -31,6 +31,7 @@ export class TroupeExplorer implements OnApplicationBootstrap, BeforeApplication
           group: metadata.options.group ?? this.runtime.options.service,
           delivery: metadata.options.delivery ?? 'once',
           retry: metadata.options.retry ?? {},
+          timeoutMs: metadata.options.timeoutMs,
           name: `${prototype.constructor.name}.${methodName}`,
           handle: (event, context) => method.call(instance, event, context),
         });

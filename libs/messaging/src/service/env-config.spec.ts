@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig(PlatformEnv, { PORT: '3011', DATABASE_URL: 'postgres://orders@db/troupe', KAFKA_BROKERS: 'a:1,b:2' });
     expect(config.PORT).toBe(3011);
     expect(config.TOPIC_PARTITIONS).toBe(6);
-    expect(config.troupeOptions('orders').kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.troupeOptions('orders').kafka?.brokers).toEqual(['a:1', 'b:2']);
   });
 
   it('names every bad or missing setting', () => {

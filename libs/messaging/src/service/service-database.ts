@@ -1,4 +1,5 @@
-import { TROUPE_ENTITIES, TROUPE_MIGRATIONS } from '@troupe/outbox';
+import { TROUPE_ENTITIES } from '../persistence/troupe-entities';
+import { TROUPE_MIGRATIONS } from '../persistence/troupe-migrations';
 import { DataSourceOptions } from 'typeorm';
 
 type Entities = NonNullable<DataSourceOptions['entities']>;

@@ -1,6 +1,12 @@
 import { TroupeError } from './troupe.error';
 
-export type UndecodableReason = 'not-confluent-framed' | 'unknown-schema-id' | 'body-mismatch' | 'incompatible-schema' | 'missing-headers';
+export type UndecodableReason =
+  | 'not-confluent-framed'
+  | 'unknown-schema-id'
+  | 'unreadable-schema'
+  | 'body-mismatch'
+  | 'incompatible-schema'
+  | 'missing-headers';
 
 /** Bytes that can never become an event: dead-lettered at once with the reason. */
 export class UndecodableMessageError extends TroupeError {

@@ -1,11 +1,22 @@
 import { Batch, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { CrashListener, IncomingMessage, PartitionBatch, SubscribeOptions, Subscription } from '../transport.port';
+import { translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
+
+/** Errors by which the coordinator says the group is rebalancing (kafkajs' own isRebalancing, src/errors.js). */
+const REBALANCING = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+const isRebalancing = (error: unknown) => REBALANCING.has((error as { type?: string })?.type ?? '');
 
 /**
  * One kafkajs consumer in one group. Offsets are resolved only when the caller marks messages
- * done and committed only when it asks, so nothing is committed before its effects are.
- * kafkajs' own restart-on-crash is off: the caller sees the crash and decides.
+ * done, and committed when it asks — explicitly, since kafkajs' commitOffsetsIfNecessary() only
+ * commits once autoCommitInterval/autoCommitThreshold are reached (src/consumer/offsetManager).
+ *
+ * Revocation: kafkajs rebalances eagerly (every partition is revoked) but tells a batch in flight
+ * nothing; isStale() only reports seeks. A heartbeat or commit answered with a rebalancing error
+ * (and kafkajs' own REBALANCING event) ends the current assignment epoch: every batch begun in
+ * it reports isActive() false from then on and commits nothing more. kafkajs' own
+ * restart-on-crash is off: the caller sees the crash and decides.
  */
 export class KafkajsSubscription implements Subscription {
   private readonly consumer: Consumer;
@@ -13,6 +24,8 @@ export class KafkajsSubscription implements Subscription {
   private readonly crashListeners: CrashListener[] = [];
   /** A crash before anyone listened (e.g. while joining) is kept and told to the first listener. */
   private crash?: Error;
+  /** Incremented on every join and every rebalance seen; batches are valid within their epoch. */
+  private epoch = 0;
 
   constructor(
     kafka: Kafka,
@@ -26,9 +39,12 @@ export class KafkajsSubscription implements Subscription {
       heartbeatInterval: transportOptions.heartbeatIntervalMs ?? 3_000,
       retry: { retries: 5, restartOnFailure: async () => false },
     });
-    const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.member = true));
-    this.consumer.on(REBALANCING, () => (this.member = false));
+    const { GROUP_JOIN, REBALANCING: REBALANCING_EVENT, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => {
+      this.epoch++;
+      this.member = true;
+    });
+    this.consumer.on(REBALANCING_EVENT, () => this.revoked());
     this.consumer.on(STOP, () => (this.member = false));
     this.consumer.on(DISCONNECT, () => (this.member = false));
     this.consumer.on(CRASH, ({ payload }) => {
@@ -46,23 +62,42 @@ export class KafkajsSubscription implements Subscription {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
     await this.consumer.run({
-      autoCommit: true,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionConcurrency,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
-        const messages = batch.messages.map((m) => toIncoming(batch, m));
-        await handle({
+      eachBatch: ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        const epoch = this.epoch;
+        const isActive = () => isRunning() && !isStale() && this.epoch === epoch;
+        let done: string | undefined;
+        return handle({
           topic: batch.topic,
           partition: batch.partition,
-          messages,
+          messages: batch.messages.map((m) => toIncoming(batch, m)),
+          assignmentEpoch: epoch,
           markDone: (message) => {
-            if (!isStale()) resolveOffset(message.offset);
+            if (!isActive()) return;
+            resolveOffset(message.offset);
+            done = message.offset;
           },
           commit: async () => {
-            if (!isStale()) await commitOffsetsIfNecessary();
+            if (!isActive() || done === undefined) return;
+            const offset = (BigInt(done) + 1n).toString();
+            try {
+              await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+            } catch (error) {
+              if (isRebalancing(error)) return this.revoked(epoch);
+              throw translateKafkaError(error);
+            }
           },
-          heartbeat,
-          isActive: () => isRunning() && !isStale(),
+          heartbeat: async () => {
+            try {
+              await heartbeat();
+            } catch (error) {
+              if (isRebalancing(error)) return this.revoked(epoch);
+              throw translateKafkaError(error);
+            }
+          },
+          isActive,
         });
       },
     });
@@ -78,8 +113,23 @@ export class KafkajsSubscription implements Subscription {
     if (crash) queueMicrotask(() => listener(crash));
   }
 
+  pause(topics: readonly string[]): void {
+    this.consumer.pause(topics.map((topic) => ({ topic })));
+  }
+
+  resume(topics: readonly string[]): void {
+    this.consumer.resume(topics.map((topic) => ({ topic })));
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+    this.member = false;
+  }
+
+  /** A rebalance began (seen in `epoch`, default: now): batches in flight lose their partitions. */
+  private revoked(epoch = this.epoch): void {
+    if (this.epoch !== epoch) return;
+    this.epoch++;
     this.member = false;
   }
 }

@@ -1,5 +1,6 @@
-import { Kafka, LogEntry, logLevel } from 'kafkajs';
-import { Publisher, SubscribeOptions, Subscription, TopicSpec, Transport, PartitionBatch } from '../transport.port';
+import { ConfigResourceTypes, Kafka, LogEntry, logLevel } from 'kafkajs';
+import { OutgoingMessage, PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
+import { TransportError, isUnknownTopic, translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
@@ -29,6 +30,8 @@ export class KafkajsTransport implements Transport {
 
   async publisher(): Promise<Publisher> {
     const publisher = new KafkajsPublisher(this.kafka);
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = (messages) => publish(messages).catch((error) => this.publishFailure(messages, error));
     const close = publisher.close.bind(publisher);
     const end = async () => {
       this.open.delete(end);
@@ -68,7 +71,11 @@ export class KafkajsTransport implements Transport {
       try {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.partitions,
+            configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
         });
       } catch (error) {
         // Several services starting at once create the same topics: the losers see errors such
@@ -79,6 +86,53 @@ export class KafkajsTransport implements Transport {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  async describeTopics(topics: readonly string[]): Promise<TopicDescription[]> {
+    if (topics.length === 0) return [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      if (present.length === 0) return [];
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms'] })),
+      });
+      const millis = (value: string | undefined) => (value === undefined || Number(value) < 0 ? null : Number(value));
+      return present.map((topic) => {
+        const entries = resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
+        const value = (name: string) => entries.find((e) => e.configName === name)?.configValue;
+        return {
+          topic,
+          partitions: metadata.find((m) => m.name === topic)?.partitions.length ?? 0,
+          retentionMs: millis(value('retention.ms')),
+          segmentMs: millis(value('segment.ms')),
+        };
+      });
+    } catch (error) {
+      throw translateKafkaError(error);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * A publish that failed, as a TransportError. kafkajs keeps retrying UNKNOWN_TOPIC_OR_PARTITION
+   * (a topic being created is briefly unknown), so after its retries the topics are looked up:
+   * one that does not exist makes the failure final.
+   */
+  private async publishFailure(messages: readonly OutgoingMessage[], error: unknown): Promise<never> {
+    const translated = translateKafkaError(error);
+    if (translated.retriable && isUnknownTopic(error)) {
+      const topics = [...new Set(messages.map((m) => m.topic))];
+      const existing = new Set(await this.describeTopics(topics).then((d) => d.map((t) => t.topic), () => topics));
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0) throw new TransportError('kafka.topic-missing', `topic(s) ${missing.join(', ')} do not exist`, false, { cause: error });
+    }
+    throw translated;
   }
 
   private async topicsReady(admin: ReturnType<Kafka['admin']>, names: string[], timeoutMs = 30_000): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { EventClass, TroupeEvent } from '@troupe/schemas';
-import { EventContext } from './event-context';
+import { EventContext } from '../consumer/event-context';
 import { RetryOptions } from './retry.options';
 
 /**
@@ -16,9 +16,18 @@ export interface HandlerOptions {
   delivery?: Delivery;
   /** Retry policy of this handler; defaults in {@link RetryOptions}. */
   retry?: RetryOptions;
+  /**
+   * Longest one attempt may take; a slower attempt fails with a retriable `handler-timeout`
+   * error and its transaction is rolled back (the handler's `ctx.tx` then refuses further use).
+   * Default: TroupeOptions.consumer.handlerTimeoutMs (30000 ms).
+   */
+  timeoutMs?: number;
 }
 
-export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (event: E, context: EventContext) => Promise<unknown> | unknown;
+export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (
+  event: E,
+  context: EventContext,
+) => Promise<unknown> | unknown;
 
 /** One handler, as the runtime sees it (the Nest layer builds these from @OnEvent). */
 export interface HandlerRegistration {
@@ -26,6 +35,7 @@ export interface HandlerRegistration {
   group: string;
   delivery: Delivery;
   retry: RetryOptions;
+  timeoutMs?: number;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   name: string;
   handle: HandlerFunction;

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { troupeTables } from './table-names';
+import { consumerTables } from '../consumer-tables';
 
 /** A message as the parking lot keeps it: enough to decode and handle it again later. */
 export interface ParkRequest {
@@ -37,22 +37,27 @@ export class ParkingLot {
   private readonly table: string;
 
   constructor(private readonly dataSource: DataSource) {
-    this.table = troupeTables(dataSource).parked;
+    this.table = consumerTables(dataSource).parked;
   }
 
-  /** Which of these (topic, key) pairs have events waiting in the group (so new ones must queue). */
-  async blockedKeys(group: string, scopes: ReadonlyArray<{ topic: string; key: string }>): Promise<Set<string>> {
-    if (scopes.length === 0) return new Set();
-    const rows: Array<{ topic: string; key: string }> = await this.dataSource.query(
-      `SELECT DISTINCT topic, key FROM ${this.table}
-        WHERE consumer_group = $1 AND (topic, key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [group, scopes.map((s) => s.topic), scopes.map((s) => s.key)],
+  /**
+   * Which of these keys of one topic-partition have events waiting in the group (so new events
+   * of those keys must queue behind them), and whether the partition has any waiting at all.
+   * One statement; runs in the chunk's transaction.
+   */
+  async blockedKeys(tx: EntityManager, group: string, topic: string, partition: number, keys: readonly string[]): Promise<{ keys: Set<string>; any: boolean }> {
+    const rows: Array<{ key: string | null }> = await tx.query(
+      `SELECT DISTINCT key FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND key = ANY($3::text[])
+       UNION ALL
+       SELECT NULL WHERE EXISTS (SELECT 1 FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND partition = $4)`,
+      [group, topic, keys, partition],
     );
-    return new Set(rows.map((r) => scopeOf(r.topic, r.key)));
+    const blocked = new Set(rows.flatMap((r) => (r.key === null ? [] : [r.key])));
+    return { keys: blocked, any: blocked.size > 0 || rows.some((r) => r.key === null) };
   }
 
-  async park(request: ParkRequest): Promise<void> {
-    await this.dataSource.query(
+  async park(tx: EntityManager, request: ParkRequest): Promise<void> {
+    await tx.query(
       `INSERT INTO ${this.table} (consumer_group, topic, key, partition, "offset", event_id, event_type, value, headers, message_time,
                                   attempts, first_failure_at, last_failure_at, last_error, next_attempt_at, held)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)`,
@@ -83,7 +88,7 @@ export class ParkingLot {
     return row ? toParked(row) : undefined;
   }
 
-  async remove(tx: EntityManager | DataSource, id: string): Promise<void> {
+  async remove(tx: EntityManager, id: string): Promise<void> {
     await tx.query(`DELETE FROM ${this.table} WHERE id = $1`, [id]);
   }
 

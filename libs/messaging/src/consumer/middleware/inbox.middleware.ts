@@ -1,0 +1,43 @@
+import { DUPLICATE, ChunkScope } from '../envelope';
+import { Inbox } from '../inbox/inbox';
+import { Middleware } from './middleware';
+
+const CLAIMS = Symbol('inbox.claims');
+
+interface Claims {
+  /** Claimed for this chunk and not yet used by an envelope. */
+  fresh: Set<string>;
+  /** Used, but not applied after all (parked, dead-lettered, abandoned). */
+  returned: string[];
+}
+
+/**
+ * Effectively-once for 'once' groups: the first envelope of a chunk claims every event id of the
+ * chunk in its transaction (one statement); an event whose id was already there is a duplicate
+ * and skipped. Claims of events that were not applied in the end — parked, dead-lettered, or not
+ * reached because the partition went away — are given back before the chunk commits, so a later
+ * attempt or a redrive finds them new.
+ */
+export function inbox(store: Inbox, groupId: string): Middleware {
+  async function claimsOf(scope: ChunkScope & { tx: NonNullable<ChunkScope['tx']> }): Promise<Claims> {
+    const known = scope.memo.get(CLAIMS) as Claims | undefined;
+    if (known) return known;
+    const ids = [...new Set(scope.envelopes.flatMap((e) => (e.received ? [e.received.eventId] : [])))];
+    const claims: Claims = { fresh: await store.claim(scope.tx, groupId, ids), returned: [] };
+    scope.memo.set(CLAIMS, claims);
+    scope.beforeCommit.push(() => store.unclaim(scope.tx, groupId, [...claims.fresh, ...claims.returned]));
+    return claims;
+  }
+
+  return (next) => async (envelope) => {
+    const { received, scope } = envelope;
+    const tx = scope.tx;
+    if (!received || !tx) return next(envelope);
+    const claims = await claimsOf({ ...scope, tx });
+    // delete(): a second copy of the same event in this chunk is a duplicate too.
+    if (!claims.fresh.delete(received.eventId)) return DUPLICATE;
+    const result = await next(envelope);
+    if (result.outcome !== 'handled') claims.returned.push(received.eventId);
+    return result;
+  };
+}

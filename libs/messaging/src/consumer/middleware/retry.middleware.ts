@@ -1,0 +1,35 @@
+import { TroupeMetrics } from '@troupe/observability';
+import { ABANDONED, Envelope, PARKED, Result } from '../envelope';
+import { decideAfterFailure } from '../failure-decision';
+import { Middleware } from './middleware';
+
+/**
+ * Retries failed attempts with exponential back-off and jitter: short waits in place (the
+ * partition waits, heartbeating), longer ones park the event where it came from so the
+ * partition moves on. When attempts are spent or the error is not retriable, the failure goes
+ * out (with its attempts) to the dead-letter middleware. The decision itself is the pure
+ * {@link decideAfterFailure}; fresh and parked events differ only in their origin.
+ */
+export function retryAndPark(metrics: TroupeMetrics, groupId: string): Middleware {
+  return (next) => async (first) => {
+    let envelope: Envelope = first;
+    for (;;) {
+      const result: Result = await next(envelope);
+      if (result.outcome !== 'failed' || !envelope.handler) return result;
+      const { handler, origin, attempt } = envelope;
+      const firstFailureAt = envelope.firstFailureAt ?? new Date();
+      const state = { error: result.error, attempts: attempt, firstFailureAt };
+      const decision = decideAfterFailure(result.error, attempt, handler.retry, origin.inPlaceMaxDelayMs, origin.canPark);
+      if (decision.action === 'dead-letter') return { ...result, state };
+      const type = handler.event.eventType;
+      metrics.consumedEvent(groupId, type, 'failed');
+      metrics.retried(groupId, type);
+      if (decision.action === 'park') {
+        await origin.park(envelope, state, new Date(Date.now() + decision.delayMs));
+        return PARKED;
+      }
+      if (!(await origin.pause(decision.delayMs))) return ABANDONED;
+      envelope = { ...envelope, attempt: attempt + 1, firstFailureAt };
+    }
+  };
+}

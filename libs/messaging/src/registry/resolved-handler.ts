@@ -1,0 +1,19 @@
+import { EventClass } from '@troupe/schemas';
+import { Delivery, HandlerFunction } from './handler-registration';
+import { RetryOptions } from './retry.options';
+
+/** A handler as the consumer runs it: its options resolved and validated at boot. */
+export interface ResolvedHandler {
+  readonly event: EventClass;
+  /** The group as declared: names the dead-letter topic and is the EventContext's group. */
+  readonly group: string;
+  /** The consumer group id it runs in: `group`, or `<group>.<instanceId>` for broadcast. */
+  readonly groupId: string;
+  readonly delivery: Delivery;
+  readonly retry: Required<RetryOptions>;
+  /** Longest one attempt may take before it counts as a retriable failure. */
+  readonly timeoutMs: number;
+  /** For logs and errors: `PaymentsHandlers.charge`. */
+  readonly name: string;
+  readonly handle: HandlerFunction;
+}
