@@ -13,3 +13,4 @@ export { OutboxRelay, backoff } from './outbox.relay';
 export type { RelayState } from './outbox.relay';
 export type { OutboxRelayOptions } from './outbox-relay.options';
 export type { RelayMessage, RelayPublisher } from './relay-publisher.port';
+export { PublishRefusedError } from './publish-refused.error';
