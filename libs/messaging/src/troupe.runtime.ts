@@ -39,44 +39,21 @@ export class TroupeRuntime {
   ) {
     this.options = resolveTroupeOptions(options);
     this.metrics = new TroupeMetrics(deps.registry);
-    this.codec = new AvroCodec({
-      registryUrl: this.options.schemaRegistry.url,
-      events: this.options.publishes,
-    });
-    this.transport =
-      deps.transport ??
-      new KafkajsTransport({
-        ...this.options.kafka,
-        log: this.options.kafka.log ?? this.options.log,
-      });
-    this.writer = new OutboxWriter(
-      this.codec,
-      this.options.service,
-      this.options.topicPrefix,
-      this.options.publishes,
-    );
+    this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
+    this.transport = deps.transport ?? new KafkajsTransport({ ...this.options.kafka, log: this.options.kafka.log ?? this.options.log });
+    this.writer = new OutboxWriter(this.codec, this.options.service, this.options.topicPrefix, this.options.publishes);
   }
 
   addHandler(registration: HandlerRegistration): void {
     if (this.started) throw new Error('handlers must be added before start()');
-    const clash = this.registrations.find(
-      (r) =>
-        r.group === registration.group &&
-        r.delivery === registration.delivery &&
-        r.event.eventType === registration.event.eventType,
-    );
-    if (clash)
-      throw new Error(
-        `${registration.name} and ${clash.name} both handle ${registration.event.eventType} in group ${registration.group}; one handler per event type and group`,
-      );
+    const clash = this.registrations.find((r) => r.group === registration.group && r.delivery === registration.delivery && r.event.eventType === registration.event.eventType);
+    if (clash) throw new Error(`${registration.name} and ${clash.name} both handle ${registration.event.eventType} in group ${registration.group}; one handler per event type and group`);
     this.registrations.push(registration);
   }
 
   /** The consumer group id a registration runs in: its group, or `<group>.<instanceId>` for broadcast. */
   groupIdOf(registration: Pick<HandlerRegistration, 'group' | 'delivery'>): string {
-    return registration.delivery === 'broadcast'
-      ? `${registration.group}.${this.options.instanceId}`
-      : registration.group;
+    return registration.delivery === 'broadcast' ? `${registration.group}.${this.options.instanceId}` : registration.group;
   }
 
   async start(): Promise<void> {
@@ -88,13 +65,7 @@ export class TroupeRuntime {
     this.codec.know(this.registrations.map((r) => r.event));
     this.publisher = await this.transport.publisher();
     if (this.options.relay !== false && this.dataSource) {
-      this.relay = new OutboxRelay(
-        this.dataSource,
-        this.publisher,
-        this.metrics,
-        this.options.relay,
-        errorLogger(this.options.log),
-      );
+      this.relay = new OutboxRelay(this.dataSource, this.publisher, this.metrics, this.options.relay, errorLogger(this.options.log));
       this.relay.start();
     }
     const deadLetters = new DeadLetters(this.publisher, this.metrics, this.options.topicPrefix);
@@ -105,18 +76,11 @@ export class TroupeRuntime {
     }
   }
 
-  private groupConsumer(
-    groupId: string,
-    registrations: HandlerRegistration[],
-    deadLetters: DeadLetters,
-  ): GroupConsumer {
+  private groupConsumer(groupId: string, registrations: HandlerRegistration[], deadLetters: DeadLetters): GroupConsumer {
     const broadcast = registrations[0].delivery === 'broadcast';
-    if (!broadcast && !this.dataSource)
-      throw new Error(`group ${groupId}: delivery 'once' needs a DataSource for the inbox`);
+    if (!broadcast && !this.dataSource) throw new Error(`group ${groupId}: delivery 'once' needs a DataSource for the inbox`);
     const log = errorLogger(this.options.log);
-    const inbox = broadcast
-      ? undefined
-      : new InboxTransaction(groupId, this.dataSource!, this.writer);
+    const inbox = broadcast ? undefined : new InboxTransaction(groupId, this.dataSource!, this.writer);
     const parking = broadcast ? undefined : new ParkingLot(this.dataSource!);
     const { consumer } = this.options;
     const ctx: GroupContext = {
@@ -136,10 +100,7 @@ export class TroupeRuntime {
       },
       log,
     };
-    const worker =
-      inbox && parking
-        ? new ParkingLotWorker({ ...ctx, inbox, parking }, this.dataSource!)
-        : undefined;
+    const worker = inbox && parking ? new ParkingLotWorker({ ...ctx, inbox, parking }, this.dataSource!) : undefined;
     return new GroupConsumer(
       {
         group: groupId,
@@ -192,15 +153,9 @@ export class TroupeRuntime {
     const consumers = Promise.all(this.consumers.map((consumer) => consumer.stop()));
     const timedOut = await Promise.race([
       consumers.then(() => false),
-      new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref(),
-      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref()),
     ]);
-    if (timedOut)
-      this.options.log(
-        'warn',
-        `consumers did not stop within ${this.options.shutdownTimeoutMs} ms; uncommitted events will be redelivered`,
-      );
+    if (timedOut) this.options.log('warn', `consumers did not stop within ${this.options.shutdownTimeoutMs} ms; uncommitted events will be redelivered`);
     this.consumers.length = 0;
     await this.relay?.stop();
     this.relay = undefined;
@@ -226,16 +181,8 @@ export class TroupeRuntime {
 
   private async ensureTopics(byGroup: Map<string, HandlerRegistration[]>): Promise<void> {
     const { partitions } = this.options.topics;
-    const eventTopics = new Set<string>(
-      [...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) =>
-        this.topicOf(e.topic),
-      ),
-    );
-    const deadLetterTopics = new Set(
-      [...byGroup.values()].map((regs) => this.topicOf(topicNames.deadLetter(regs[0].group))),
-    );
-    await this.transport.ensureTopics(
-      [...eventTopics, ...deadLetterTopics].map((topic) => ({ topic, partitions })),
-    );
+    const eventTopics = new Set<string>([...this.options.publishes, ...this.registrations.map((r) => r.event)].map((e: EventClass) => this.topicOf(e.topic)));
+    const deadLetterTopics = new Set([...byGroup.values()].map((regs) => this.topicOf(topicNames.deadLetter(regs[0].group))));
+    await this.transport.ensureTopics([...eventTopics, ...deadLetterTopics].map((topic) => ({ topic, partitions })));
   }
 }

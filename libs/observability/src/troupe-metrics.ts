@@ -27,18 +27,8 @@ export class TroupeMetrics {
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
-    this.publishedTotal = new Counter({
-      name: METRIC.eventsPublished,
-      help: 'Events the relay published to Kafka',
-      labelNames: ['topic', 'type'],
-      registers,
-    });
-    this.consumed = new Counter({
-      name: METRIC.eventsConsumed,
-      help: 'Events consumed, by outcome',
-      labelNames: ['group', 'type', 'outcome'],
-      registers,
-    });
+    this.publishedTotal = new Counter({ name: METRIC.eventsPublished, help: 'Events the relay published to Kafka', labelNames: ['topic', 'type'], registers });
+    this.consumed = new Counter({ name: METRIC.eventsConsumed, help: 'Events consumed, by outcome', labelNames: ['group', 'type', 'outcome'], registers });
     this.duration = new Histogram({
       name: METRIC.handlerDuration,
       help: 'Handler run time including its transaction',
@@ -52,36 +42,11 @@ export class TroupeMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    this.retries = new Counter({
-      name: METRIC.retries,
-      help: 'Handler attempts that failed and were retried',
-      labelNames: ['group', 'type'],
-      registers,
-    });
-    this.deadLetters = new Counter({
-      name: METRIC.deadLetters,
-      help: 'Events sent to a dead-letter topic',
-      labelNames: ['group', 'type', 'code'],
-      registers,
-    });
-    this.parked = new Gauge({
-      name: METRIC.parkedEvents,
-      help: 'Events waiting for a later retry (with the events queued behind them)',
-      labelNames: ['group'],
-      registers,
-    });
-    this.restarts = new Counter({
-      name: METRIC.consumerRestarts,
-      help: 'Consumer crashes followed by a restart',
-      labelNames: ['group'],
-      registers,
-    });
-    this.quarantinedTotal = new Counter({
-      name: METRIC.outboxQuarantinedTotal,
-      help: 'Outbox rows the broker refused for good and the relay set aside',
-      labelNames: ['topic', 'type'],
-      registers,
-    });
+    this.retries = new Counter({ name: METRIC.retries, help: 'Handler attempts that failed and were retried', labelNames: ['group', 'type'], registers });
+    this.deadLetters = new Counter({ name: METRIC.deadLetters, help: 'Events sent to a dead-letter topic', labelNames: ['group', 'type', 'code'], registers });
+    this.parked = new Gauge({ name: METRIC.parkedEvents, help: 'Events waiting for a later retry (with the events queued behind them)', labelNames: ['group'], registers });
+    this.restarts = new Counter({ name: METRIC.consumerRestarts, help: 'Consumer crashes followed by a restart', labelNames: ['group'], registers });
+    this.quarantinedTotal = new Counter({ name: METRIC.outboxQuarantinedTotal, help: 'Outbox rows the broker refused for good and the relay set aside', labelNames: ['topic', 'type'], registers });
     const snapshot = () => this.outboxSnapshot();
     new Gauge({
       name: METRIC.outboxPending,
@@ -148,11 +113,7 @@ export class TroupeMetrics {
   }
 
   private async outboxSnapshot(): Promise<OutboxSnapshot> {
-    const all = await Promise.all(
-      this.outboxSources.map((s) =>
-        s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0, quarantined: 0 })),
-      ),
-    );
+    const all = await Promise.all(this.outboxSources.map((s) => s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0, quarantined: 0 }))));
     return {
       pending: all.reduce((sum, s) => sum + s.pending, 0),
       oldestPendingAgeSeconds: all.reduce((max, s) => Math.max(max, s.oldestPendingAgeSeconds), 0),

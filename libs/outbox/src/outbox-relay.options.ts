@@ -63,26 +63,18 @@ const DEFAULTS: ResolvedOutboxRelayOptions = {
 export function resolveRelayOptions(options: OutboxRelayOptions = {}): ResolvedOutboxRelayOptions {
   const resolved = { ...DEFAULTS, ...stripUndefined(options) };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`outbox relay option ${name} must be a positive number, got ${value}`);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`outbox relay option ${name} must be a positive number, got ${value}`);
   }
   if (resolved.maxBackoffMs < resolved.initialBackoffMs) {
     throw new Error('outbox relay option maxBackoffMs must not be below initialBackoffMs');
   }
   if (resolved.leaderHeartbeatMs * 2 > resolved.leaderSessionTimeoutMs) {
-    throw new Error(
-      'outbox relay option leaderHeartbeatMs must be at most half of leaderSessionTimeoutMs',
-    );
+    throw new Error('outbox relay option leaderHeartbeatMs must be at most half of leaderSessionTimeoutMs');
   }
   if (resolved.leaderStatementTimeoutMs >= resolved.leaderSessionTimeoutMs) {
-    throw new Error(
-      'outbox relay option leaderStatementTimeoutMs must be below leaderSessionTimeoutMs',
-    );
+    throw new Error('outbox relay option leaderStatementTimeoutMs must be below leaderSessionTimeoutMs');
   }
-  if (resolved.maxRequestBytes < 1024)
-    throw new Error(
-      `outbox relay option maxRequestBytes must be at least 1024, got ${resolved.maxRequestBytes}`,
-    );
+  if (resolved.maxRequestBytes < 1024) throw new Error(`outbox relay option maxRequestBytes must be at least 1024, got ${resolved.maxRequestBytes}`);
   return resolved;
 }
 

@@ -1,10 +1,6 @@
 import { TroupeMetrics } from '@troupe/observability';
 import { DataSource } from 'typeorm';
-import {
-  OutboxRelayOptions,
-  ResolvedOutboxRelayOptions,
-  resolveRelayOptions,
-} from './outbox-relay.options';
+import { OutboxRelayOptions, ResolvedOutboxRelayOptions, resolveRelayOptions } from './outbox-relay.options';
 import { RelayLeadership } from './relay-leadership';
 import { RelayPublisher } from './relay-publisher.port';
 import { DueRow, RelayRowStore, RelaySender } from './relay-sender';
@@ -107,15 +103,8 @@ export class OutboxRelay {
         if (published < this.options.batchSize) await this.wakeSignal.wait(await this.idleWaitMs());
       } catch (error) {
         this.consecutiveFailures++;
-        const delay = backoff(
-          this.consecutiveFailures,
-          this.options.initialBackoffMs,
-          this.options.maxBackoffMs,
-        );
-        this.log(
-          `outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`,
-          error,
-        );
+        const delay = backoff(this.consecutiveFailures, this.options.initialBackoffMs, this.options.maxBackoffMs);
+        this.log(`outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`, error);
         if (!this.leadership.isLeader) await this.leadership.release();
         await sleep(delay, () => this.stopping);
       }
@@ -174,10 +163,10 @@ export class OutboxRelay {
 
   private async recordFailure(rows: readonly DueRow[], error: unknown): Promise<void> {
     await this.dataSource
-      .query(
-        `UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
-        [rows.map((r) => r.id), String((error as Error)?.message ?? error).slice(0, 1000)],
-      )
+      .query(`UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`, [
+        rows.map((r) => r.id),
+        String((error as Error)?.message ?? error).slice(0, 1000),
+      ])
       .catch(() => undefined);
   }
 
@@ -196,14 +185,8 @@ export class OutboxRelay {
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanup < this.options.cleanupIntervalMs) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`,
-      [this.options.retentionMs],
-    );
-    await this.dataSource.query(
-      `DELETE FROM ${this.tables.inbox} WHERE handled_at < now() - $1 * interval '1 millisecond'`,
-      [this.options.inboxRetentionMs],
-    );
+    await this.dataSource.query(`DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`, [this.options.retentionMs]);
+    await this.dataSource.query(`DELETE FROM ${this.tables.inbox} WHERE handled_at < now() - $1 * interval '1 millisecond'`, [this.options.inboxRetentionMs]);
   }
 
   private async snapshot() {

@@ -1,13 +1,5 @@
 import { childTraceparent, currentTrace } from '@troupe/observability';
-import {
-  AVRO_CONTENT_TYPE,
-  AvroCodec,
-  CE_SPEC_VERSION,
-  EventClass,
-  HEADER,
-  TroupeEvent,
-  defaultKeyOf,
-} from '@troupe/schemas';
+import { AVRO_CONTENT_TYPE, AvroCodec, CE_SPEC_VERSION, EventClass, HEADER, TroupeEvent, defaultKeyOf } from '@troupe/schemas';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { troupeTables } from './table-names';
@@ -58,19 +50,12 @@ export class OutboxWriter {
     return added;
   }
 
-  async addAll(
-    tx: EntityManager,
-    entries: ReadonlyArray<{ event: TroupeEvent; options?: AddOptions }>,
-  ): Promise<AddedEvent[]> {
+  async addAll(tx: EntityManager, entries: ReadonlyArray<{ event: TroupeEvent; options?: AddOptions }>): Promise<AddedEvent[]> {
     if (!tx.queryRunner?.isTransactionActive) {
-      throw new Error(
-        'OutboxWriter.add needs the EntityManager of an active transaction (dataSource.transaction(tx => ...))',
-      );
+      throw new Error('OutboxWriter.add needs the EntityManager of an active transaction (dataSource.transaction(tx => ...))');
     }
     const tables = troupeTables(tx.connection);
-    const rows = await Promise.all(
-      entries.map(({ event, options }) => this.row(event, options ?? {})),
-    );
+    const rows = await Promise.all(entries.map(({ event, options }) => this.row(event, options ?? {})));
     const keys = [...new Set(rows.map((r) => `${r.topic}\u001f${r.key ?? ''}`))].sort();
     // Locks first (in sorted order, so writers of several keys cannot deadlock); the
     // notification is delivered on commit, when the rows become visible to the relay.

@@ -31,15 +31,9 @@ export class TroupeParkedEvents1732400000000 implements MigrationInterface {
         held             boolean NOT NULL DEFAULT false,
         parked_at        timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS parked_events_due ON "${s}".parked_events (consumer_group, next_attempt_at) WHERE NOT held`,
-    );
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS parked_events_key ON "${s}".parked_events (consumer_group, topic, key, id)`,
-    );
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS outbox_delayed ON "${s}".outbox (deliver_at) WHERE published_at IS NULL AND deliver_at IS NOT NULL`,
-    );
+    await runner.query(`CREATE INDEX IF NOT EXISTS parked_events_due ON "${s}".parked_events (consumer_group, next_attempt_at) WHERE NOT held`);
+    await runner.query(`CREATE INDEX IF NOT EXISTS parked_events_key ON "${s}".parked_events (consumer_group, topic, key, id)`);
+    await runner.query(`CREATE INDEX IF NOT EXISTS outbox_delayed ON "${s}".outbox (deliver_at) WHERE published_at IS NULL AND deliver_at IS NOT NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -22,10 +22,7 @@ export interface ParkRequest {
   held?: boolean;
 }
 
-export interface ParkedEvent extends Omit<
-  ParkRequest,
-  'firstFailureAt' | 'lastError' | 'nextAttemptAt' | 'held'
-> {
+export interface ParkedEvent extends Omit<ParkRequest, 'firstFailureAt' | 'lastError' | 'nextAttemptAt' | 'held'> {
   id: string;
   firstFailureAt: Date | null;
 }
@@ -44,10 +41,7 @@ export class ParkingLot {
   }
 
   /** Which of these (topic, key) pairs have events waiting in the group (so new ones must queue). */
-  async blockedKeys(
-    group: string,
-    scopes: ReadonlyArray<{ topic: string; key: string }>,
-  ): Promise<Set<string>> {
+  async blockedKeys(group: string, scopes: ReadonlyArray<{ topic: string; key: string }>): Promise<Set<string>> {
     if (scopes.length === 0) return new Set();
     const rows: Array<{ topic: string; key: string }> = await this.dataSource.query(
       `SELECT DISTINCT topic, key FROM ${this.table}
@@ -63,21 +57,9 @@ export class ParkingLot {
                                   attempts, first_failure_at, last_failure_at, last_error, next_attempt_at, held)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)`,
       [
-        request.group,
-        request.topic,
-        request.key,
-        request.partition,
-        request.offset,
-        request.eventId,
-        request.eventType,
-        request.value,
-        JSON.stringify(request.headers),
-        request.messageTime,
-        request.attempts,
-        request.firstFailureAt ?? null,
-        request.lastError ?? null,
-        request.nextAttemptAt,
-        request.held ?? false,
+        request.group, request.topic, request.key, request.partition, request.offset, request.eventId, request.eventType,
+        request.value, JSON.stringify(request.headers), request.messageTime, request.attempts, request.firstFailureAt ?? null,
+        request.lastError ?? null, request.nextAttemptAt, request.held ?? false,
       ],
     );
   }
@@ -105,13 +87,7 @@ export class ParkingLot {
     await tx.query(`DELETE FROM ${this.table} WHERE id = $1`, [id]);
   }
 
-  async reschedule(
-    tx: EntityManager,
-    id: string,
-    attempts: number,
-    error: string,
-    nextAttemptAt: Date,
-  ): Promise<void> {
+  async reschedule(tx: EntityManager, id: string, attempts: number, error: string, nextAttemptAt: Date): Promise<void> {
     await tx.query(
       `UPDATE ${this.table}
           SET attempts = $2, last_error = $3, next_attempt_at = $4,
@@ -123,27 +99,22 @@ export class ParkingLot {
 
   /** Keeps a dead-lettered row as a blocker of its key, until {@link release}. */
   async hold(tx: EntityManager, id: string, attempts: number, error: string): Promise<void> {
-    await tx.query(
-      `UPDATE ${this.table} SET held = true, attempts = $2, last_error = $3, last_failure_at = now() WHERE id = $1`,
-      [id, attempts, error.slice(0, 2000)],
-    );
+    await tx.query(`UPDATE ${this.table} SET held = true, attempts = $2, last_error = $3, last_failure_at = now() WHERE id = $1`, [
+      id,
+      attempts,
+      error.slice(0, 2000),
+    ]);
   }
 
   /** Unblocks a held key (after its dead letter was dealt with); returns how many holds were lifted. */
   async release(group: string, topic: string, key: string): Promise<number> {
     // TypeORM answers a DELETE with [rows, affected count].
-    const [, deleted] = await this.dataSource.query(
-      `DELETE FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND key = $3 AND held`,
-      [group, topic, key],
-    );
+    const [, deleted] = await this.dataSource.query(`DELETE FROM ${this.table} WHERE consumer_group = $1 AND topic = $2 AND key = $3 AND held`, [group, topic, key]);
     return Number(deleted);
   }
 
   async count(group: string): Promise<number> {
-    const [{ n }] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM ${this.table} WHERE consumer_group = $1`,
-      [group],
-    );
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${this.table} WHERE consumer_group = $1`, [group]);
     return n;
   }
 }

@@ -20,8 +20,7 @@ export function troupeTables(dataSource: DataSource): TroupeTables {
   if (!tables) {
     const outbox = dataSource.getMetadata(OutboxRecord);
     const inbox = dataSource.getMetadata(InboxRecord);
-    const qualify = (schema: string | undefined, table: string) =>
-      schema ? `"${schema}"."${table}"` : `"${table}"`;
+    const qualify = (schema: string | undefined, table: string) => (schema ? `"${schema}"."${table}"` : `"${table}"`);
     const scope = outbox.schema ?? 'public';
     tables = {
       outbox: qualify(outbox.schema, outbox.tableName),

@@ -25,13 +25,9 @@ export class TroupeTables1732300000000 implements MigrationInterface {
         last_error   text
       )`);
     // The relay's scan: unpublished rows in publication order.
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS outbox_unpublished ON "${s}".outbox (seq) WHERE published_at IS NULL`,
-    );
+    await runner.query(`CREATE INDEX IF NOT EXISTS outbox_unpublished ON "${s}".outbox (seq) WHERE published_at IS NULL`);
     // Retention clean-up and replay by time.
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS outbox_published_at ON "${s}".outbox (published_at) WHERE published_at IS NOT NULL`,
-    );
+    await runner.query(`CREATE INDEX IF NOT EXISTS outbox_published_at ON "${s}".outbox (published_at) WHERE published_at IS NOT NULL`);
     await runner.query(`
       CREATE TABLE IF NOT EXISTS "${s}".inbox (
         consumer_group text NOT NULL,

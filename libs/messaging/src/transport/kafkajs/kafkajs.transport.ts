@@ -1,12 +1,5 @@
 import { Kafka, LogEntry, logLevel } from 'kafkajs';
-import {
-  Publisher,
-  SubscribeOptions,
-  Subscription,
-  TopicSpec,
-  Transport,
-  PartitionBatch,
-} from '../transport.port';
+import { Publisher, SubscribeOptions, Subscription, TopicSpec, Transport, PartitionBatch } from '../transport.port';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
@@ -18,8 +11,7 @@ export class KafkajsTransport implements Transport {
   private readonly open = new Set<() => Promise<void>>();
 
   constructor(private readonly options: KafkaTransportOptions) {
-    if (!options.brokers?.length)
-      throw new Error('Kafka transport option brokers must list at least one host:port');
+    if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
     const log = options.log ?? defaultLog;
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'troupe',
@@ -27,15 +19,7 @@ export class KafkajsTransport implements Transport {
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, ...extra } = entry.log;
-        log(
-          entry.level === logLevel.ERROR
-            ? 'error'
-            : entry.level === logLevel.WARN
-              ? 'warn'
-              : 'info',
-          `kafkajs ${entry.namespace}: ${message}`,
-          extra,
-        );
+        log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
       },
     });
   }
@@ -52,10 +36,7 @@ export class KafkajsTransport implements Transport {
     return publisher;
   }
 
-  async subscribe(
-    options: SubscribeOptions,
-    handle: (batch: PartitionBatch) => Promise<void>,
-  ): Promise<Subscription> {
+  async subscribe(options: SubscribeOptions, handle: (batch: PartitionBatch) => Promise<void>): Promise<Subscription> {
     const subscription = new KafkajsSubscription(this.kafka, options, this.options);
     try {
       await subscription.start(handle);
@@ -90,33 +71,19 @@ export class KafkajsTransport implements Transport {
         // Several services starting at once create the same topics: the losers see errors such
         // as TOPIC_ALREADY_EXISTS or UNKNOWN_TOPIC_OR_PARTITION while the winner's topic settles.
         // What matters is that the topics end up there with leaders.
-        if (
-          !(await this.topicsReady(
-            admin,
-            missing.map((t) => t.topic),
-          ))
-        )
-          throw error;
+        if (!(await this.topicsReady(admin, missing.map((t) => t.topic)))) throw error;
       }
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async topicsReady(
-    admin: ReturnType<Kafka['admin']>,
-    names: string[],
-    timeoutMs = 30_000,
-  ): Promise<boolean> {
+  private async topicsReady(admin: ReturnType<Kafka['admin']>, names: string[], timeoutMs = 30_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
         const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        if (
-          topics.length === names.length &&
-          topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-        )
-          return true;
+        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return true;
       } catch {
         // not there yet
       }
@@ -131,7 +98,5 @@ export class KafkajsTransport implements Transport {
 }
 
 function defaultLog(level: string, message: string, extra?: Record<string, unknown>): void {
-  process.stderr.write(
-    `${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`,
-  );
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`);
 }
