@@ -48,7 +48,7 @@ export async function runKafkaBaseline(options: {
   }
 
   const producer = kafka.producer({
-    idempotent: true,
+    idempotent: false, // as Troupe's publisher (see kafkajs-publisher.ts)
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

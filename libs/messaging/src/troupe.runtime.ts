@@ -49,7 +49,7 @@ export class TroupeRuntime {
     this.metrics = new TroupeMetrics(deps.registry);
     this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
     this.transport = this.options.transport ?? new KafkajsTransport({ ...kafka!, log: kafka!.log ?? log });
-    this.writer = new OutboxWriter(this.codec, this.options.service, topicPrefix);
+    this.writer = new OutboxWriter(this.codec, this.options.service, topicPrefix, this.options.publishes);
     this.naming = new TopicNaming(topicPrefix, instanceId);
     this.handlers = new HandlerRegistry(this.naming, { timeoutMs: consumer.handlerTimeoutMs });
   }

@@ -5,6 +5,10 @@ export const METRIC = {
   handlerDuration: 'troupe_handler_duration_seconds',
   outboxPending: 'troupe_outbox_pending',
   outboxOldestPendingAge: 'troupe_outbox_oldest_pending_age_seconds',
+  /** Outbox rows the broker refused for good, set aside until released (gauge). */
+  outboxQuarantined: 'troupe_outbox_quarantined',
+  /** Rows quarantined so far, by topic and type (counter). */
+  outboxQuarantinedTotal: 'troupe_outbox_quarantined_total',
   relayLag: 'troupe_relay_lag_seconds',
   retries: 'troupe_retries_total',
   deadLetters: 'troupe_dead_letters_total',

@@ -2,8 +2,11 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConsumeOutcome, METRIC } from './metric-names';
 
 export interface OutboxSnapshot {
+  /** Unpublished rows, quarantined ones not included. */
   pending: number;
   oldestPendingAgeSeconds: number;
+  /** Rows set aside because the broker refused them for good. */
+  quarantined: number;
 }
 
 /**
@@ -20,6 +23,7 @@ export class TroupeMetrics {
   private readonly deadLetterFailures: Counter<'group' | 'code'>;
   private readonly parked: Gauge<'group'>;
   private readonly restarts: Counter<'group'>;
+  private readonly quarantinedTotal: Counter<'topic' | 'type'>;
   private readonly outboxSources: Array<() => Promise<OutboxSnapshot>> = [];
 
   constructor(readonly registry: Registry = new Registry()) {
@@ -49,6 +53,7 @@ export class TroupeMetrics {
     });
     this.parked = new Gauge({ name: METRIC.parkedEvents, help: 'Events waiting for a later retry (with the events queued behind them)', labelNames: ['group'], registers });
     this.restarts = new Counter({ name: METRIC.consumerRestarts, help: 'Consumer crashes followed by a restart', labelNames: ['group'], registers });
+    this.quarantinedTotal = new Counter({ name: METRIC.outboxQuarantinedTotal, help: 'Outbox rows the broker refused for good and the relay set aside', labelNames: ['topic', 'type'], registers });
     const snapshot = () => this.outboxSnapshot();
     new Gauge({
       name: METRIC.outboxPending,
@@ -66,10 +71,22 @@ export class TroupeMetrics {
         this.set((await snapshot()).oldestPendingAgeSeconds);
       },
     });
+    new Gauge({
+      name: METRIC.outboxQuarantined,
+      help: 'Outbox rows set aside because the broker refused them for good (OutboxQuarantine releases them)',
+      registers,
+      async collect() {
+        this.set((await snapshot()).quarantined);
+      },
+    });
   }
 
   published(topic: string, type: string, count = 1): void {
     this.publishedTotal.inc({ topic, type }, count);
+  }
+
+  quarantined(topic: string, type: string): void {
+    this.quarantinedTotal.inc({ topic, type });
   }
 
   relayed(lagSeconds: number): void {
@@ -107,10 +124,11 @@ export class TroupeMetrics {
   }
 
   private async outboxSnapshot(): Promise<OutboxSnapshot> {
-    const all = await Promise.all(this.outboxSources.map((s) => s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0 }))));
+    const all = await Promise.all(this.outboxSources.map((s) => s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0, quarantined: 0 }))));
     return {
       pending: all.reduce((sum, s) => sum + s.pending, 0),
       oldestPendingAgeSeconds: all.reduce((max, s) => Math.max(max, s.oldestPendingAgeSeconds), 0),
+      quarantined: all.reduce((sum, s) => sum + s.quarantined, 0),
     };
   }
 }

@@ -2,9 +2,12 @@
 export { OutboxRecord } from './outbox-record.entity';
 export { troupeTables, qualified } from './table-names';
 export type { TroupeTables } from './table-names';
+export { OutboxQuarantine } from './outbox-quarantine';
+export type { QuarantinedRow } from './outbox-quarantine';
 export { OutboxWriter } from './outbox.writer';
 export type { AddOptions, AddedEvent } from './outbox.writer';
 export { OutboxRelay, backoff } from './outbox.relay';
 export type { RelayState } from './outbox.relay';
 export type { OutboxRelayOptions } from './outbox-relay.options';
 export type { RelayMessage, RelayPublisher } from './relay-publisher.port';
+export { PublishRefusedError } from './publish-refused.error';

@@ -47,4 +47,12 @@ export class OutboxRecord {
 
   @Column('text', { name: 'last_error', nullable: true })
   lastError!: string | null;
+
+  /** Set when the broker refused the row for good; the relay skips it (and later rows of its key) until released. */
+  @Column('timestamptz', { name: 'quarantined_at', nullable: true })
+  quarantinedAt!: Date | null;
+
+  /** Why the row was quarantined, e.g. `MESSAGE_TOO_LARGE: ...`. */
+  @Column('text', { name: 'quarantine_reason', nullable: true })
+  quarantineReason!: string | null;
 }

@@ -2,29 +2,22 @@ import { TroupeMetrics } from '@troupe/observability';
 import { DataSource } from 'typeorm';
 import { OutboxRelayOptions, ResolvedOutboxRelayOptions, resolveRelayOptions } from './outbox-relay.options';
 import { RelayLeadership } from './relay-leadership';
-import { RelayMessage, RelayPublisher } from './relay-publisher.port';
+import { RelayPublisher } from './relay-publisher.port';
+import { DueRow, RelayRowStore, RelaySender } from './relay-sender';
 import { TroupeTables, troupeTables } from './table-names';
 import { WakeSignal } from './wake-signal';
-
-interface DueRow {
-  id: string;
-  topic: string;
-  key: string | null;
-  event_type: string;
-  payload: Buffer;
-  headers: Record<string, string>;
-  due_at: Date;
-}
 
 export type RelayState = 'stopped' | 'standby' | 'leader';
 
 /**
  * Moves committed outbox rows to Kafka. One instance per service replica; only the leader
  * (see {@link RelayLeadership}) publishes. It wakes on NOTIFY (polling as a fallback, and a
- * timer for the next delayed row), reads due rows in publication order, locks them, publishes
- * the batch and marks it published in the same transaction. If publishing fails, the rows stay
- * unpublished and the relay backs off; nothing is dropped. Published rows are deleted after the
- * retention window.
+ * timer for the next delayed row), reads due rows in publication order on its lock session,
+ * publishes them in requests of bounded size and marks each request published once the broker
+ * has acknowledged it (see {@link RelaySender}). If publishing fails, the rows stay unpublished
+ * and the relay backs off; nothing is dropped. A row the broker refuses for good is quarantined
+ * (see OutboxQuarantine) and the rows of its key wait behind it. Published rows are deleted
+ * after the retention window.
  */
 export class OutboxRelay {
   private readonly options: ResolvedOutboxRelayOptions;
@@ -35,6 +28,7 @@ export class OutboxRelay {
   private stopping = false;
   private lastCleanup = 0;
   private consecutiveFailures = 0;
+  private readonly sender: RelaySender;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,7 +39,24 @@ export class OutboxRelay {
   ) {
     this.options = resolveRelayOptions(options);
     this.tables = troupeTables(dataSource);
-    this.leadership = new RelayLeadership(dataSource, this.tables.relayLockKey, this.tables.channel, () => this.wakeSignal.wake());
+    this.leadership = new RelayLeadership(
+      dataSource,
+      this.tables.relayLockKey,
+      this.tables.channel,
+      () => this.wakeSignal.wake(),
+      {
+        heartbeatMs: this.options.leaderHeartbeatMs,
+        sessionTimeoutMs: this.options.leaderSessionTimeoutMs,
+        statementTimeoutMs: this.options.leaderStatementTimeoutMs,
+      },
+      (reason) => {
+        this.log(
+          `outbox relay: lost leadership (${reason}); publishing stops until it leads again`,
+        );
+        this.wakeSignal.wake();
+      },
+    );
+    this.sender = new RelaySender(publisher, this.rowStore(), this.options.maxRequestBytes);
     metrics.observeOutbox(() => this.snapshot());
   }
 
@@ -100,49 +111,57 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes one batch of due rows; returns how many. Runs on the leader's own session. */
+  /** Publishes one batch of due rows; returns how many were read. Runs on the leader's own session. */
   private async publishBatch(): Promise<number> {
-    const session = this.leadership.session;
-    let rows: DueRow[] = [];
-    try {
-      await session.query('BEGIN');
-      // Walk outbox_unpublished in seq order. With statistics older than the backlog (after a burst
-      // or an outage), the planner otherwise bitmap-scans and sorts every unpublished row per batch.
-      await session.query('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
-      rows = (
-        await session.query(
-          `SELECT id, topic, key, event_type, payload, headers, greatest(created_at, coalesce(deliver_at, created_at)) AS due_at
-             FROM ${this.tables.outbox}
-            WHERE published_at IS NULL AND (deliver_at IS NULL OR deliver_at <= now())
-            ORDER BY seq
-            LIMIT $1
-            FOR UPDATE SKIP LOCKED`,
-          [this.options.batchSize],
-        )
-      ).rows;
-      if (rows.length === 0) {
-        await session.query('COMMIT');
-        return 0;
-      }
-      await this.publisher.publish(rows.map(toMessage));
-      await session.query(`UPDATE ${this.tables.outbox} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
-        rows.map((r) => r.id),
-      ]);
-      await session.query('COMMIT');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      if (rows.length > 0) await this.recordFailure(rows, error);
-      throw error;
-    }
-    const now = Date.now();
-    for (const row of rows) {
-      this.metrics.published(row.topic, row.event_type);
-      this.metrics.relayed((now - row.due_at.getTime()) / 1000);
-    }
+    // Not due: quarantined rows and, behind each, the later rows of its topic and key. No
+    // transaction: the rows are the leader's alone while it holds the lock, and a publish may
+    // outlast any sensible idle_in_transaction_session_timeout.
+    const { rows } = await this.leadership.query<DueRow & Record<string, unknown>>(
+      `SELECT o.id, o.topic, o.key, o.event_type, o.payload, o.headers, greatest(o.created_at, coalesce(o.deliver_at, o.created_at)) AS due_at
+         FROM ${this.tables.outbox} o
+        WHERE o.published_at IS NULL AND o.quarantined_at IS NULL AND (o.deliver_at IS NULL OR o.deliver_at <= now())
+          AND NOT EXISTS (SELECT 1 FROM ${this.tables.outbox} q
+                           WHERE q.quarantined_at IS NOT NULL AND q.published_at IS NULL AND q.topic = o.topic AND q.key = o.key AND q.seq < o.seq)
+        ORDER BY o.seq
+        LIMIT $1`,
+      [this.options.batchSize],
+    );
+    if (rows.length > 0) await this.sender.send(rows);
     return rows.length;
   }
 
-  private async recordFailure(rows: DueRow[], error: unknown): Promise<void> {
+  /** How the sender records outcomes: on the lock session, so a relay that lost it marks nothing. */
+  private rowStore(): RelayRowStore {
+    const outbox = () => this.tables.outbox;
+    return {
+      confirmLeader: () => this.leadership.confirm(),
+      published: async (rows) => {
+        await this.leadership.query(
+          `UPDATE ${outbox()} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`,
+          [rows.map((r) => r.id)],
+        );
+        const now = Date.now();
+        for (const row of rows) {
+          this.metrics.published(row.topic, row.event_type);
+          this.metrics.relayed((now - row.due_at.getTime()) / 1000);
+        }
+      },
+      quarantine: async (row, reason) => {
+        await this.leadership.query(
+          `UPDATE ${outbox()} SET quarantined_at = now(), quarantine_reason = $2, last_error = $2, attempts = attempts + 1 WHERE id = $1`,
+          [row.id, reason],
+        );
+        this.metrics.quarantined(row.topic, row.event_type);
+        this.log(
+          `outbox relay: quarantined row ${row.id} (topic ${row.topic}, key ${row.key ?? 'none'}, ${row.event_type}): ${reason}. ` +
+            'Later rows of its key wait behind it; fix the cause, then OutboxQuarantine.release the row',
+        );
+      },
+      failed: (rows, error) => this.recordFailure(rows, error),
+    };
+  }
+
+  private async recordFailure(rows: readonly DueRow[], error: unknown): Promise<void> {
     await this.dataSource
       .query(`UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`, [
         rows.map((r) => r.id),
@@ -153,10 +172,12 @@ export class OutboxRelay {
 
   /** Until the next delayed row is due, but no longer than the polling interval. */
   private async idleWaitMs(): Promise<number> {
-    const [{ next_in_ms }] = (await this.leadership.session.query(
-      `SELECT extract(epoch FROM (min(deliver_at) - now())) * 1000 AS next_in_ms
+    const [{ next_in_ms }] = (
+      await this.leadership.query(
+        `SELECT extract(epoch FROM (min(deliver_at) - now())) * 1000 AS next_in_ms
          FROM ${this.tables.outbox} WHERE published_at IS NULL AND deliver_at > now()`,
-    )).rows;
+      )
+    ).rows;
     const nextDue = next_in_ms === null ? Infinity : Math.max(0, Number(next_in_ms));
     return Math.min(this.options.pollIntervalMs, nextDue);
   }
@@ -169,16 +190,17 @@ export class OutboxRelay {
 
   private async snapshot() {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending,
-              coalesce(extract(epoch FROM now() - min(greatest(created_at, coalesce(deliver_at, created_at)))) FILTER (WHERE deliver_at IS NULL OR deliver_at <= now()), 0) AS age
+      `SELECT count(*) FILTER (WHERE quarantined_at IS NULL)::int AS pending,
+              count(*) FILTER (WHERE quarantined_at IS NOT NULL)::int AS quarantined,
+              coalesce(extract(epoch FROM now() - min(greatest(created_at, coalesce(deliver_at, created_at))) FILTER (WHERE quarantined_at IS NULL AND (deliver_at IS NULL OR deliver_at <= now()))), 0) AS age
          FROM ${this.tables.outbox} WHERE published_at IS NULL`,
     );
-    return { pending: Number(row.pending), oldestPendingAgeSeconds: Math.max(0, Number(row.age)) };
+    return {
+      pending: Number(row.pending),
+      quarantined: Number(row.quarantined),
+      oldestPendingAgeSeconds: Math.max(0, Number(row.age)),
+    };
   }
-}
-
-function toMessage(row: DueRow): RelayMessage {
-  return { topic: row.topic, key: row.key, value: row.payload, headers: row.headers };
 }
 
 /** Exponential back-off with full jitter in the upper half: [d/2, d]. */
@@ -189,5 +211,6 @@ export function backoff(attempt: number, initialMs: number, maxMs: number): numb
 
 async function sleep(ms: number, cancelled: () => boolean): Promise<void> {
   const until = Date.now() + ms;
-  while (Date.now() < until && !cancelled()) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+  while (Date.now() < until && !cancelled())
+    await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
 }

@@ -25,17 +25,25 @@ export interface AddedEvent {
 /**
  * Appends events to the service's outbox inside the caller's transaction. The event is
  * Avro-encoded here, so an event that does not match its schema throws and the business
- * transaction rolls back. Writers of the same key are serialised (a transaction-scoped
- * advisory lock), so per key the outbox order is the commit order.
+ * transaction rolls back. So does an event whose class the service does not declare in
+ * `publishes` (TroupeOptions): its topic would not be created at start-up and the row could
+ * never be published. Writers of the same key are serialised (a transaction-scoped advisory
+ * lock), so per key the outbox order is the commit order.
  */
 export class OutboxWriter {
+  private readonly declared: ReadonlySet<string>;
+
   constructor(
     private readonly codec: AvroCodec,
     /** The producing service: the ce_source header. */
     private readonly service: string,
     /** Put before each event's topic (TroupeOptions.topicPrefix). */
-    private readonly topicPrefix = '',
-  ) {}
+    private readonly topicPrefix: string,
+    /** The event classes the service declares it publishes; only these may be written. */
+    publishes: readonly EventClass[],
+  ) {
+    this.declared = new Set(publishes.map(declaration));
+  }
 
   async add(tx: EntityManager, event: TroupeEvent, options: AddOptions = {}): Promise<AddedEvent> {
     const [added] = await this.addAll(tx, [{ event, options }]);
@@ -73,6 +81,12 @@ export class OutboxWriter {
 
   private async row(event: TroupeEvent, options: AddOptions) {
     const type = event.constructor as EventClass;
+    if (!this.declared.has(declaration(type))) {
+      throw new Error(
+        `OutboxWriter.add: ${type.name} (${type.eventType}, topic ${type.topic}) is not in the publishes of service ${this.service}; ` +
+          'declare it in TroupeOptions.publishes so its schema is registered and its topic created at start-up',
+      );
+    }
     const payload = await this.codec.encode(event);
     const id = uuidv7();
     const trace = currentTrace();
@@ -98,4 +112,9 @@ export class OutboxWriter {
       deliverAt: options.deliverAt ?? null,
     };
   }
+}
+
+/** An event class as the writer compares it: by event type and topic, so a class loaded twice still matches. */
+function declaration(type: EventClass): string {
+  return `${type.eventType}\u001f${type.topic}`;
 }

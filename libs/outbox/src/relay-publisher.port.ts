@@ -9,9 +9,12 @@ export interface RelayMessage {
 
 /**
  * Where the relay sends rows. Contract: `publish` resolves only once every message is
- * acknowledged by all in-sync replicas (acks=all, idempotent producer); messages with the same
- * topic and key keep their order; on rejection nothing may be assumed published (the relay
- * sends the whole batch again, and the consumers' inbox absorbs the duplicates).
+ * acknowledged by all in-sync replicas (acks=all); messages with the same topic and key keep
+ * their order; after a rejection the next `publish` is written exactly as sent (no state of
+ * the failed one may make the broker drop or refuse it). On rejection nothing may be assumed
+ * published (the relay sends the rows again, and the consumers' inbox absorbs the duplicates).
+ * A rejection that sending again cannot cure is a {@link PublishRefusedError}; any other
+ * rejection is transient.
  */
 export interface RelayPublisher {
   publish(messages: readonly RelayMessage[]): Promise<void>;

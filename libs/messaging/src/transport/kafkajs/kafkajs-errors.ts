@@ -34,12 +34,6 @@ export function translateKafkaError(error: unknown): TransportError {
   return new TransportError(code, (error as Error)?.message ?? String(error), retriable, { cause: error });
 }
 
-/** The topics of an error that says they do not exist (after kafkajs' retries). */
-export function isUnknownTopic(error: unknown): boolean {
-  const root = innermost(error as KafkaJsLike);
-  return [root, ...(root.errors ?? []).map((e) => innermost(e as KafkaJsLike))].some((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION');
-}
-
 function innermost(error: KafkaJsLike): KafkaJsLike {
   let current = error;
   for (let depth = 0; depth < 5 && current?.name === 'KafkaJSNumberOfRetriesExceeded' && current.cause; depth++) current = current.cause as KafkaJsLike;

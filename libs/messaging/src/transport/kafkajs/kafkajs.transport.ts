@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, Kafka, LogEntry, logLevel } from 'kafkajs';
-import { OutgoingMessage, PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
-import { TransportError, isUnknownTopic, translateKafkaError } from './kafkajs-errors';
+import { PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
+import { translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
@@ -20,9 +20,6 @@ export class KafkajsTransport implements Transport {
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, ...extra } = entry.log;
-        // Bounded producer retries are deliberate: the relay must fail and back off while the
-        // broker is away, and a resend after a lost ack is absorbed by the consumers' inbox.
-        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
       },
     });
@@ -30,8 +27,6 @@ export class KafkajsTransport implements Transport {
 
   async publisher(): Promise<Publisher> {
     const publisher = new KafkajsPublisher(this.kafka);
-    const publish = publisher.publish.bind(publisher);
-    publisher.publish = (messages) => publish(messages).catch((error) => this.publishFailure(messages, error));
     const close = publisher.close.bind(publisher);
     const end = async () => {
       this.open.delete(end);
@@ -117,22 +112,6 @@ export class KafkajsTransport implements Transport {
     } finally {
       await admin.disconnect();
     }
-  }
-
-  /**
-   * A publish that failed, as a TransportError. kafkajs keeps retrying UNKNOWN_TOPIC_OR_PARTITION
-   * (a topic being created is briefly unknown), so after its retries the topics are looked up:
-   * one that does not exist makes the failure final.
-   */
-  private async publishFailure(messages: readonly OutgoingMessage[], error: unknown): Promise<never> {
-    const translated = translateKafkaError(error);
-    if (translated.retriable && isUnknownTopic(error)) {
-      const topics = [...new Set(messages.map((m) => m.topic))];
-      const existing = new Set(await this.describeTopics(topics).then((d) => d.map((t) => t.topic), () => topics));
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length > 0) throw new TransportError('kafka.topic-missing', `topic(s) ${missing.join(', ')} do not exist`, false, { cause: error });
-    }
-    throw translated;
   }
 
   private async topicsReady(admin: ReturnType<Kafka['admin']>, names: string[], timeoutMs = 30_000): Promise<boolean> {
