@@ -22,6 +22,9 @@ export const BROKER_SETTINGS: Readonly<Record<string, string>> = {
   'share.coordinator.state.topic.min.isr': '1',
   'group.initial.rebalance.delay.ms': '0',
   'auto.create.topics.enable': 'false',
+  // Segments roll daily (Kafka's default is weekly): a message outlives retention.ms by at most a
+  // segment, and the inbox's dedup window (9 days) must cover both.
+  'log.roll.hours': '24',
 };
 
 /** Apache Kafka in KRaft mode: one node that is both broker and controller. */

@@ -157,14 +157,21 @@ export class AvroCodec {
     try {
       writer = (await this.registry.getSchema(schemaId)) as unknown as Type;
     } catch (error) {
-      if (statusOf(error) === 404) throw new UndecodableMessageError('unknown-schema-id', `schema id ${schemaId} is not in the registry`, { cause: error });
+      const status = statusOf(error);
+      if (status === 404) throw new UndecodableMessageError('unknown-schema-id', `schema id ${schemaId} is not in the registry`, { cause: error });
+      // 400/422: the registry holds the id but cannot serve it as a schema (seen with Apicurio for
+      // content stored through its native API that its Confluent API cannot type).
+      if (status === 400 || status === 422) {
+        throw new UndecodableMessageError('unreadable-schema', `the registry cannot serve schema ${schemaId}: ${(error as Error).message}`, { cause: error });
+      }
       // The registry client parses the writer's schema with avsc and reports a schema avsc cannot
       // read (or one that is not Avro) as ConfluentSchemaRegistryArgumentError (dist/schemaTypeResolver.js):
       // that never gets better by asking again.
       if ((error as Error)?.name === 'ConfluentSchemaRegistryArgumentError') {
         throw new UndecodableMessageError('unreadable-schema', `schema ${schemaId} cannot be read as Avro: ${(error as Error).message}`, { cause: error });
       }
-      throw registryError(error, `fetching schema ${schemaId}`);
+      // Anything else (5xx, 401/403, no answer) may get better: retried, never dead-lettered.
+      throw new RegistryUnavailableError(`fetching schema ${schemaId}: ${(error as Error).message}`, { cause: error });
     }
     const eventType = writer.name;
     if (typeof eventType !== 'string' || typeof writer.fromBuffer !== 'function') {

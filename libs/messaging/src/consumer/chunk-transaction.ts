@@ -9,12 +9,19 @@ export interface ChunkTransactionSettings {
 
 /**
  * A transaction for one chunk of a 'once' group (or one parked event), with bounded lock waits
- * and statements: a hung transaction elsewhere can delay the chunk, never stall it for good.
+ * and statements: a hung transaction elsewhere can delay the chunk, never stall it for good. A
+ * transaction left idle longer than a handler may take (its process frozen or partitioned away)
+ * is ended by PostgreSQL, so the inbox claims it holds cannot block the replica that took its
+ * partition over.
  */
 export function inChunkTransaction<T>(dataSource: DataSource, settings: ChunkTransactionSettings, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   return dataSource.transaction(async (tx) => {
     // Integers only (validated at boot), so the literal is safe; one round trip for both.
-    await tx.query(`SET LOCAL lock_timeout = ${Math.round(settings.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.round(settings.statementTimeoutMs)}`);
+    const statement = Math.round(settings.statementTimeoutMs);
+    await tx.query(
+      `SET LOCAL lock_timeout = ${Math.round(settings.lockTimeoutMs)}; SET LOCAL statement_timeout = ${statement}; ` +
+        `SET LOCAL idle_in_transaction_session_timeout = ${statement + 5000}`,
+    );
     return work(tx);
   });
 }
