@@ -2,7 +2,8 @@
  * A consumer service in a process of its own, for tests that signal or kill it:
  * `counting-consumer.process.ts <schema> <topic> <group>`. Each event of the test topic inserts
  * one row into <schema>.effects. Prints "ready" once in its group and "stopped" after a graceful
- * stop on SIGTERM (then exits 0).
+ * stop on SIGTERM (then exits 0). Optional environment: COUNTING_DELAY_MS (work per event, 2),
+ * COUNTING_SESSION_TIMEOUT_MS, COUNTING_HANDLER_TIMEOUT_MS, COUNTING_LOCK_TIMEOUT_MS.
  */
 import { TroupeRuntime } from '@troupe/messaging';
 import { TROUPE_ENTITIES } from '@troupe/messaging';
@@ -12,10 +13,33 @@ import { countingEvent } from './counting-event';
 
 async function main(schema: string, topic: string, group: string): Promise<void> {
   const Counted = countingEvent(topic);
-  const dataSource = new DataSource({ type: 'postgres', url: testInfra.databaseUrl(), schema, entities: TROUPE_ENTITIES, extra: { options: `-c search_path=${schema}` } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: testInfra.databaseUrl(),
+    schema,
+    entities: TROUPE_ENTITIES,
+    extra: { options: `-c search_path=${schema}` },
+  });
   await dataSource.initialize();
+  const env = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const delayMs = env('COUNTING_DELAY_MS') ?? 2;
   const runtime = new TroupeRuntime(
-    { service: 'counting-consumer', kafka: { brokers: testInfra.kafkaBrokers() }, schemaRegistry: { url: testInfra.schemaRegistryUrl() }, relay: false, topics: { partitions: 4 }, consumer: { restartMaxBackoffMs: 2000 }, log: (level, msg) => level !== 'info' && process.stderr.write(`${level} ${msg}\n`) },
+    {
+      service: 'counting-consumer',
+      kafka: {
+        brokers: testInfra.kafkaBrokers(),
+        sessionTimeoutMs: env('COUNTING_SESSION_TIMEOUT_MS'),
+      },
+      schemaRegistry: { url: testInfra.schemaRegistryUrl() },
+      relay: false,
+      topics: { partitions: 4 },
+      consumer: {
+        restartMaxBackoffMs: 2000,
+        handlerTimeoutMs: env('COUNTING_HANDLER_TIMEOUT_MS'),
+        lockTimeoutMs: env('COUNTING_LOCK_TIMEOUT_MS'),
+      },
+      log: (level, msg) => level !== 'info' && process.stderr.write(`${level} ${msg}\n`),
+    },
     dataSource,
   );
   runtime.addHandler({
@@ -25,7 +49,7 @@ async function main(schema: string, topic: string, group: string): Promise<void>
     retry: {},
     name: 'CountingConsumer.count',
     handle: async (_event, ctx) => {
-      await new Promise((resolve) => setTimeout(resolve, 2)); // some work in flight
+      await new Promise((resolve) => setTimeout(resolve, delayMs)); // some work in flight
       await ctx.tx.query('INSERT INTO effects (event_id) VALUES ($1)', [ctx.eventId]);
     },
   });

@@ -66,6 +66,14 @@ describe('AvroCodec writer schema look-ups', () => {
     expect(hits.get('/schemas/ids/8')).toBe(3);
   });
 
+  it('keeps a registry that cannot be reached retriable (the client reports it as status 400)', async () => {
+    const error = await new AvroCodec({ registryUrl: 'http://127.0.0.1:1' })
+      .decode(framed(9))
+      .catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('registry-unavailable');
+    expect(isRetriable(error)).toBe(true);
+  });
+
   it('keeps a registry that answers 5xx retriable (never dead-letters on an outage)', async () => {
     const error = await new AvroCodec({ registryUrl: url })
       .decode(framed(9))

@@ -40,7 +40,10 @@ export class AvroCodec {
   private readonly classes = new Map<string, EventClass>();
   private readonly readerTypes = new Map<string, Type>();
   private readonly schemaIds = new Map<string, Promise<number>>();
-  private readonly resolvers = new Map<number, { eventType: string; read: (body: Buffer) => unknown }>();
+  private readonly resolvers = new Map<
+    number,
+    { eventType: string; read: (body: Buffer) => unknown }
+  >();
   /** Schema ids that can never decode, until when that answer is reused. */
   private readonly unknown = new Map<number, { until: number; error: UndecodableMessageError }>();
   private readonly unknownCacheMs: number;
@@ -58,7 +61,11 @@ export class AvroCodec {
   know(events: readonly EventClass[]): void {
     for (const type of events) {
       this.classes.set(type.eventType, type);
-      if (!this.readerTypes.has(type.eventType)) this.readerTypes.set(type.eventType, Type.forSchema(type.schema as unknown as Parameters<typeof Type.forSchema>[0]));
+      if (!this.readerTypes.has(type.eventType))
+        this.readerTypes.set(
+          type.eventType,
+          Type.forSchema(type.schema as unknown as Parameters<typeof Type.forSchema>[0]),
+        );
     }
   }
 
@@ -84,14 +91,18 @@ export class AvroCodec {
    */
   private async register(type: EventClass): Promise<number> {
     const subject = topicNames.subject(type.topic, type.eventType);
-    const response = await fetch(`${this.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema: JSON.stringify(type.schema) }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await fetch(
+      `${this.registryUrl}/subjects/${encodeURIComponent(subject)}/versions`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ schema: JSON.stringify(type.schema) }),
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
     const body = await response.text();
-    if (!response.ok) throw Object.assign(new Error(`${response.status} ${body}`), { status: response.status });
+    if (!response.ok)
+      throw Object.assign(new Error(`${response.status} ${body}`), { status: response.status });
     return (JSON.parse(body) as { id: number }).id;
   }
 
@@ -102,7 +113,9 @@ export class AvroCodec {
     const avroType = this.readerTypes.get(type.eventType) as Type;
     const record = event.toRecord();
     const invalid: string[] = [];
-    if (!avroType.isValid(record, { errorHook: (path) => invalid.push(path.join('.') || '(record)') })) {
+    if (
+      !avroType.isValid(record, { errorHook: (path) => invalid.push(path.join('.') || '(record)') })
+    ) {
       throw new SchemaViolationError(type.eventType, invalid);
     }
     const body = avroType.toBuffer(record);
@@ -119,8 +132,12 @@ export class AvroCodec {
    */
   async decode(buffer: Buffer | null): Promise<DecodedEvent> {
     if (!buffer || buffer.length < HEADER_LENGTH || buffer.readUInt8(0) !== MAGIC_BYTE) {
-      const first = buffer && buffer.length > 0 ? `first byte ${buffer.readUInt8(0)}` : 'empty value';
-      throw new UndecodableMessageError('not-confluent-framed', `expected magic byte 0 and a 4-byte schema id, got ${first}, ${buffer?.length ?? 0} bytes`);
+      const first =
+        buffer && buffer.length > 0 ? `first byte ${buffer.readUInt8(0)}` : 'empty value';
+      throw new UndecodableMessageError(
+        'not-confluent-framed',
+        `expected magic byte 0 and a 4-byte schema id, got ${first}, ${buffer?.length ?? 0} bytes`,
+      );
     }
     const schemaId = buffer.readInt32BE(1);
     const resolver = await this.resolver(schemaId);
@@ -128,13 +145,23 @@ export class AvroCodec {
     try {
       record = resolver.read(buffer.subarray(HEADER_LENGTH));
     } catch (error) {
-      throw new UndecodableMessageError('body-mismatch', `body does not match schema ${schemaId} (${resolver.eventType}): ${(error as Error).message}`, { cause: error });
+      throw new UndecodableMessageError(
+        'body-mismatch',
+        `body does not match schema ${schemaId} (${resolver.eventType}): ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const type = this.classes.get(resolver.eventType);
-    return { eventType: resolver.eventType, schemaId, event: type ? createEvent(type, record as object) : undefined };
+    return {
+      eventType: resolver.eventType,
+      schemaId,
+      event: type ? createEvent(type, record as object) : undefined,
+    };
   }
 
-  private async resolver(schemaId: number): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
+  private async resolver(
+    schemaId: number,
+  ): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
     const cached = this.resolvers.get(schemaId);
     if (cached) return cached;
     const unknown = this.unknown.get(schemaId);
@@ -152,30 +179,55 @@ export class AvroCodec {
     }
   }
 
-  private async fetchResolver(schemaId: number): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
+  private async fetchResolver(
+    schemaId: number,
+  ): Promise<{ eventType: string; read: (body: Buffer) => unknown }> {
     let writer: Type;
     try {
       writer = (await this.registry.getSchema(schemaId)) as unknown as Type;
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 404) throw new UndecodableMessageError('unknown-schema-id', `schema id ${schemaId} is not in the registry`, { cause: error });
+      // mappersmith (the registry client's HTTP layer) reports a network failure as a response
+      // with status 400 whose body is the socket error's text (gateway.js dispatchClientError),
+      // which the client's ResponseError shows as "Error, status 400: <text>"; a registry's own
+      // 4xx carries its JSON message instead. So only a status with a registry message counts.
+      const status = isClientSideFailure(error) ? undefined : statusOf(error);
+      if (status === 404)
+        throw new UndecodableMessageError(
+          'unknown-schema-id',
+          `schema id ${schemaId} is not in the registry`,
+          { cause: error },
+        );
       // 400/422: the registry holds the id but cannot serve it as a schema (seen with Apicurio for
       // content stored through its native API that its Confluent API cannot type).
       if (status === 400 || status === 422) {
-        throw new UndecodableMessageError('unreadable-schema', `the registry cannot serve schema ${schemaId}: ${(error as Error).message}`, { cause: error });
+        throw new UndecodableMessageError(
+          'unreadable-schema',
+          `the registry cannot serve schema ${schemaId}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       // The registry client parses the writer's schema with avsc and reports a schema avsc cannot
       // read (or one that is not Avro) as ConfluentSchemaRegistryArgumentError (dist/schemaTypeResolver.js):
       // that never gets better by asking again.
       if ((error as Error)?.name === 'ConfluentSchemaRegistryArgumentError') {
-        throw new UndecodableMessageError('unreadable-schema', `schema ${schemaId} cannot be read as Avro: ${(error as Error).message}`, { cause: error });
+        throw new UndecodableMessageError(
+          'unreadable-schema',
+          `schema ${schemaId} cannot be read as Avro: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       // Anything else (5xx, 401/403, no answer) may get better: retried, never dead-lettered.
-      throw new RegistryUnavailableError(`fetching schema ${schemaId}: ${(error as Error).message}`, { cause: error });
+      throw new RegistryUnavailableError(
+        `fetching schema ${schemaId}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const eventType = writer.name;
     if (typeof eventType !== 'string' || typeof writer.fromBuffer !== 'function') {
-      throw new UndecodableMessageError('unreadable-schema', `schema ${schemaId} is not a named Avro record`);
+      throw new UndecodableMessageError(
+        'unreadable-schema',
+        `schema ${schemaId} is not a named Avro record`,
+      );
     }
     const reader = this.readerTypes.get(eventType);
     let read: (body: Buffer) => unknown = (body) => writer.fromBuffer(body);
@@ -184,7 +236,11 @@ export class AvroCodec {
       try {
         resolve = reader.createResolver(writer);
       } catch (error) {
-        throw new UndecodableMessageError('incompatible-schema', `writer schema ${schemaId} cannot be read as the local ${eventType}: ${(error as Error).message}`, { cause: error });
+        throw new UndecodableMessageError(
+          'incompatible-schema',
+          `writer schema ${schemaId} cannot be read as the local ${eventType}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       read = (body) => reader.fromBuffer(body, resolve);
     }
@@ -192,12 +248,22 @@ export class AvroCodec {
   }
 }
 
+function isClientSideFailure(error: unknown): boolean {
+  return (
+    (error as Error)?.name === 'ResponseError' &&
+    /Error, status \d+: /.test((error as Error).message)
+  );
+}
+
 function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
+  return typeof error === 'object' && error !== null && 'status' in error
+    ? Number((error as { status: unknown }).status)
+    : undefined;
 }
 
 function registryError(error: unknown, doing: string): Error {
   const status = statusOf(error);
-  if (status !== undefined && status >= 400 && status < 500) return new SchemaRejectedError(`${doing}: ${(error as Error).message}`, { cause: error });
+  if (status !== undefined && status >= 400 && status < 500)
+    return new SchemaRejectedError(`${doing}: ${(error as Error).message}`, { cause: error });
   return new RegistryUnavailableError(`${doing}: ${(error as Error).message}`, { cause: error });
 }
