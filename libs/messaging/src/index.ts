@@ -8,6 +8,22 @@ export type { EventContext } from './consumer/event-context';
 export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction } from './consumer/handler-registration';
 export type { RetryOptions } from './consumer/retry.options';
 export type { Transport, Publisher, Subscription, PartitionBatch, IncomingMessage, OutgoingMessage, TopicSpec } from './transport/transport.port';
+export { clusterAdminOf } from './transport/cluster-admin.port';
+export type {
+  ClusterAdmin,
+  ClusterAdminOptions,
+  ClusterAdminSource,
+  BrokerNode,
+  TopicInfo,
+  PartitionInfo,
+  PartitionOffsets,
+  OffsetAtTime,
+  ConsumerGroupListing,
+  ConsumerGroupDescription,
+  GroupMember,
+  CommittedOffset,
+  GroupDeletionFailure,
+} from './transport/cluster-admin.port';
 export { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 export type { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
 export { OutboxWriter } from '@troupe/outbox';

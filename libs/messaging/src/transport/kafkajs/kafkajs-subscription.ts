@@ -1,5 +1,11 @@
 import { Batch, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { CrashListener, IncomingMessage, PartitionBatch, SubscribeOptions, Subscription } from '../transport.port';
+import {
+  CrashListener,
+  IncomingMessage,
+  PartitionBatch,
+  SubscribeOptions,
+  Subscription,
+} from '../transport.port';
 import { KafkaTransportOptions } from './kafkajs.options';
 
 /**
@@ -44,12 +50,22 @@ export class KafkajsSubscription implements Subscription {
 
   async start(handle: (batch: PartitionBatch) => Promise<void>): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+    await this.consumer.subscribe({
+      topics: [...this.options.topics],
+      fromBeginning: this.options.fromBeginning,
+    });
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionConcurrency,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        commitOffsetsIfNecessary,
+        heartbeat,
+        isRunning,
+        isStale,
+      }) => {
         const messages = batch.messages.map((m) => toIncoming(batch, m));
         await handle({
           topic: batch.topic,

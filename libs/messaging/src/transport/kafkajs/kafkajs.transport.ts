@@ -1,19 +1,30 @@
-import { Kafka, LogEntry, logLevel } from 'kafkajs';
-import { Publisher, SubscribeOptions, Subscription, TopicSpec, Transport, PartitionBatch } from '../transport.port';
+import { Kafka, KafkaConfig, LogEntry, logLevel } from 'kafkajs';
+import { ClusterAdmin, ClusterAdminOptions, ClusterAdminSource } from '../cluster-admin.port';
+import {
+  Publisher,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+  Transport,
+  PartitionBatch,
+} from '../transport.port';
+import { KafkajsClusterAdmin } from './kafkajs-cluster-admin';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
 
 /** The kafkajs implementation of the transport port. */
-export class KafkajsTransport implements Transport {
+export class KafkajsTransport implements Transport, ClusterAdminSource {
   private readonly kafka: Kafka;
+  private readonly kafkaConfig: KafkaConfig;
   /** What close() still has to end; each entry leaves the set when it is ended by its owner. */
   private readonly open = new Set<() => Promise<void>>();
 
   constructor(private readonly options: KafkaTransportOptions) {
-    if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
+    if (!options.brokers?.length)
+      throw new Error('Kafka transport option brokers must list at least one host:port');
     const log = options.log ?? defaultLog;
-    this.kafka = new Kafka({
+    this.kafkaConfig = {
       clientId: options.clientId ?? 'troupe',
       brokers: options.brokers,
       logLevel: logLevel.WARN,
@@ -22,9 +33,18 @@ export class KafkajsTransport implements Transport {
         // Bounded producer retries are deliberate: the relay must fail and back off while the
         // broker is away, and a resend after a lost ack is absorbed by the consumers' inbox.
         if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
+        log(
+          entry.level === logLevel.ERROR
+            ? 'error'
+            : entry.level === logLevel.WARN
+              ? 'warn'
+              : 'info',
+          `kafkajs ${entry.namespace}: ${message}`,
+          extra,
+        );
       },
-    });
+    };
+    this.kafka = new Kafka(this.kafkaConfig);
   }
 
   async publisher(): Promise<Publisher> {
@@ -39,7 +59,10 @@ export class KafkajsTransport implements Transport {
     return publisher;
   }
 
-  async subscribe(options: SubscribeOptions, handle: (batch: PartitionBatch) => Promise<void>): Promise<Subscription> {
+  async subscribe(
+    options: SubscribeOptions,
+    handle: (batch: PartitionBatch) => Promise<void>,
+  ): Promise<Subscription> {
     const subscription = new KafkajsSubscription(this.kafka, options, this.options);
     try {
       await subscription.start(handle);
@@ -55,6 +78,21 @@ export class KafkajsTransport implements Transport {
     this.open.add(end);
     subscription.stop = end;
     return subscription;
+  }
+
+  admin(options: ClusterAdminOptions = {}): ClusterAdmin {
+    const kafka = options.clientId
+      ? new Kafka({ ...this.kafkaConfig, clientId: options.clientId })
+      : this.kafka;
+    const end = async () => {
+      this.open.delete(end);
+      await admin.close();
+    };
+    const admin = new KafkajsClusterAdmin(kafka, { retries: options.retries ?? 2 }, () =>
+      this.open.delete(end),
+    );
+    this.open.add(end);
+    return admin;
   }
 
   async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
@@ -74,19 +112,33 @@ export class KafkajsTransport implements Transport {
         // Several services starting at once create the same topics: the losers see errors such
         // as TOPIC_ALREADY_EXISTS or UNKNOWN_TOPIC_OR_PARTITION while the winner's topic settles.
         // What matters is that the topics end up there with leaders.
-        if (!(await this.topicsReady(admin, missing.map((t) => t.topic)))) throw error;
+        if (
+          !(await this.topicsReady(
+            admin,
+            missing.map((t) => t.topic),
+          ))
+        )
+          throw error;
       }
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async topicsReady(admin: ReturnType<Kafka['admin']>, names: string[], timeoutMs = 30_000): Promise<boolean> {
+  private async topicsReady(
+    admin: ReturnType<Kafka['admin']>,
+    names: string[],
+    timeoutMs = 30_000,
+  ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
         const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return true;
+        if (
+          topics.length === names.length &&
+          topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+        )
+          return true;
       } catch {
         // not there yet
       }
@@ -101,5 +153,7 @@ export class KafkajsTransport implements Transport {
 }
 
 function defaultLog(level: string, message: string, extra?: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`,
+  );
 }
