@@ -8,7 +8,10 @@ export interface OutboxSnapshot {
 
 /**
  * The platform's instruments on one prom-client registry (one per service process).
- * Components record through these methods; nothing else creates Troupe metrics.
+ * Components record through these methods; nothing else creates a service's troupe_* metrics
+ * (the lag exporter in apps/compensation adds its cluster-wide ones to its own registry).
+ * Counters of a group and event type start at zero when the group first sees the type, so
+ * dashboards and alerts find a series before the first retry or restart.
  */
 export class TroupeMetrics {
   private readonly publishedTotal: Counter<'topic' | 'type'>;
@@ -20,11 +23,23 @@ export class TroupeMetrics {
   private readonly parked: Gauge<'group'>;
   private readonly restarts: Counter<'group'>;
   private readonly outboxSources: Array<() => Promise<OutboxSnapshot>> = [];
+  private readonly relaySources: Array<() => boolean> = [];
+  private readonly seen = new Set<string>();
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
-    this.publishedTotal = new Counter({ name: METRIC.eventsPublished, help: 'Events the relay published to Kafka', labelNames: ['topic', 'type'], registers });
-    this.consumed = new Counter({ name: METRIC.eventsConsumed, help: 'Events consumed, by outcome', labelNames: ['group', 'type', 'outcome'], registers });
+    this.publishedTotal = new Counter({
+      name: METRIC.eventsPublished,
+      help: 'Events the relay published to Kafka',
+      labelNames: ['topic', 'type'],
+      registers,
+    });
+    this.consumed = new Counter({
+      name: METRIC.eventsConsumed,
+      help: 'Events consumed, by outcome',
+      labelNames: ['group', 'type', 'outcome'],
+      registers,
+    });
     this.duration = new Histogram({
       name: METRIC.handlerDuration,
       help: 'Handler run time including its transaction',
@@ -38,10 +53,30 @@ export class TroupeMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    this.retries = new Counter({ name: METRIC.retries, help: 'Handler attempts that failed and were retried', labelNames: ['group', 'type'], registers });
-    this.deadLetters = new Counter({ name: METRIC.deadLetters, help: 'Events sent to a dead-letter topic', labelNames: ['group', 'type', 'code'], registers });
-    this.parked = new Gauge({ name: METRIC.parkedEvents, help: 'Events waiting for a later retry (with the events queued behind them)', labelNames: ['group'], registers });
-    this.restarts = new Counter({ name: METRIC.consumerRestarts, help: 'Consumer crashes followed by a restart', labelNames: ['group'], registers });
+    this.retries = new Counter({
+      name: METRIC.retries,
+      help: 'Handler attempts that failed and were retried',
+      labelNames: ['group', 'type'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: METRIC.deadLetters,
+      help: 'Events sent to a dead-letter topic',
+      labelNames: ['group', 'type', 'code'],
+      registers,
+    });
+    this.parked = new Gauge({
+      name: METRIC.parkedEvents,
+      help: 'Events waiting for a later retry (with the events queued behind them)',
+      labelNames: ['group'],
+      registers,
+    });
+    this.restarts = new Counter({
+      name: METRIC.consumerRestarts,
+      help: 'Consumer crashes followed by a restart',
+      labelNames: ['group'],
+      registers,
+    });
     const snapshot = () => this.outboxSnapshot();
     new Gauge({
       name: METRIC.outboxPending,
@@ -59,6 +94,16 @@ export class TroupeMetrics {
         this.set((await snapshot()).oldestPendingAgeSeconds);
       },
     });
+    const relays = this.relaySources;
+    new Gauge({
+      name: METRIC.relayLeader,
+      help: "1 while this replica's outbox relay holds the leader lock, 0 while it stands by",
+      registers,
+      collect() {
+        this.reset();
+        if (relays.length > 0) this.set(relays.some((leads) => leads()) ? 1 : 0);
+      },
+    });
   }
 
   published(topic: string, type: string, count = 1): void {
@@ -70,6 +115,11 @@ export class TroupeMetrics {
   }
 
   consumedEvent(group: string, type: string, outcome: ConsumeOutcome, seconds?: number): void {
+    if (!this.seen.has(`${type}@${group}`)) {
+      this.seen.add(`${type}@${group}`);
+      this.retries.inc({ group, type }, 0);
+      this.restarts.inc({ group }, 0);
+    }
     this.consumed.inc({ group, type, outcome });
     if (seconds !== undefined) this.duration.observe({ group, type }, seconds);
   }
@@ -95,8 +145,15 @@ export class TroupeMetrics {
     this.outboxSources.push(source);
   }
 
+  /** The relay registers whether it leads; read at scrape time. */
+  observeRelay(leads: () => boolean): void {
+    this.relaySources.push(leads);
+  }
+
   private async outboxSnapshot(): Promise<OutboxSnapshot> {
-    const all = await Promise.all(this.outboxSources.map((s) => s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0 }))));
+    const all = await Promise.all(
+      this.outboxSources.map((s) => s().catch(() => ({ pending: 0, oldestPendingAgeSeconds: 0 }))),
+    );
     return {
       pending: all.reduce((sum, s) => sum + s.pending, 0),
       oldestPendingAgeSeconds: all.reduce((max, s) => Math.max(max, s.oldestPendingAgeSeconds), 0),

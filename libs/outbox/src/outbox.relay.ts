@@ -1,6 +1,10 @@
 import { TroupeMetrics } from '@troupe/observability';
 import { DataSource } from 'typeorm';
-import { OutboxRelayOptions, ResolvedOutboxRelayOptions, resolveRelayOptions } from './outbox-relay.options';
+import {
+  OutboxRelayOptions,
+  ResolvedOutboxRelayOptions,
+  resolveRelayOptions,
+} from './outbox-relay.options';
 import { RelayLeadership } from './relay-leadership';
 import { RelayMessage, RelayPublisher } from './relay-publisher.port';
 import { TroupeTables, troupeTables } from './table-names';
@@ -45,8 +49,14 @@ export class OutboxRelay {
   ) {
     this.options = resolveRelayOptions(options);
     this.tables = troupeTables(dataSource);
-    this.leadership = new RelayLeadership(dataSource, this.tables.relayLockKey, this.tables.channel, () => this.wakeSignal.wake());
+    this.leadership = new RelayLeadership(
+      dataSource,
+      this.tables.relayLockKey,
+      this.tables.channel,
+      () => this.wakeSignal.wake(),
+    );
     metrics.observeOutbox(() => this.snapshot());
+    metrics.observeRelay(() => this.state === 'leader');
   }
 
   get state(): RelayState {
@@ -92,8 +102,15 @@ export class OutboxRelay {
         if (published < this.options.batchSize) await this.wakeSignal.wait(await this.idleWaitMs());
       } catch (error) {
         this.consecutiveFailures++;
-        const delay = backoff(this.consecutiveFailures, this.options.initialBackoffMs, this.options.maxBackoffMs);
-        this.log(`outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`, error);
+        const delay = backoff(
+          this.consecutiveFailures,
+          this.options.initialBackoffMs,
+          this.options.maxBackoffMs,
+        );
+        this.log(
+          `outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`,
+          error,
+        );
         if (!this.leadership.isLeader) await this.leadership.release();
         await sleep(delay, () => this.stopping);
       }
@@ -125,9 +142,10 @@ export class OutboxRelay {
         return 0;
       }
       await this.publisher.publish(rows.map(toMessage));
-      await session.query(`UPDATE ${this.tables.outbox} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
-        rows.map((r) => r.id),
-      ]);
+      await session.query(
+        `UPDATE ${this.tables.outbox} SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id)],
+      );
       await session.query('COMMIT');
     } catch (error) {
       await session.query('ROLLBACK').catch(() => undefined);
@@ -144,19 +162,21 @@ export class OutboxRelay {
 
   private async recordFailure(rows: DueRow[], error: unknown): Promise<void> {
     await this.dataSource
-      .query(`UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`, [
-        rows.map((r) => r.id),
-        String((error as Error)?.message ?? error).slice(0, 1000),
-      ])
+      .query(
+        `UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id), String((error as Error)?.message ?? error).slice(0, 1000)],
+      )
       .catch(() => undefined);
   }
 
   /** Until the next delayed row is due, but no longer than the polling interval. */
   private async idleWaitMs(): Promise<number> {
-    const [{ next_in_ms }] = (await this.leadership.session.query(
-      `SELECT extract(epoch FROM (min(deliver_at) - now())) * 1000 AS next_in_ms
+    const [{ next_in_ms }] = (
+      await this.leadership.session.query(
+        `SELECT extract(epoch FROM (min(deliver_at) - now())) * 1000 AS next_in_ms
          FROM ${this.tables.outbox} WHERE published_at IS NULL AND deliver_at > now()`,
-    )).rows;
+      )
+    ).rows;
     const nextDue = next_in_ms === null ? Infinity : Math.max(0, Number(next_in_ms));
     return Math.min(this.options.pollIntervalMs, nextDue);
   }
@@ -164,8 +184,14 @@ export class OutboxRelay {
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanup < this.options.cleanupIntervalMs) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(`DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`, [this.options.retentionMs]);
-    await this.dataSource.query(`DELETE FROM ${this.tables.inbox} WHERE handled_at < now() - $1 * interval '1 millisecond'`, [this.options.inboxRetentionMs]);
+    await this.dataSource.query(
+      `DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`,
+      [this.options.retentionMs],
+    );
+    await this.dataSource.query(
+      `DELETE FROM ${this.tables.inbox} WHERE handled_at < now() - $1 * interval '1 millisecond'`,
+      [this.options.inboxRetentionMs],
+    );
   }
 
   private async snapshot() {
@@ -190,5 +216,6 @@ export function backoff(attempt: number, initialMs: number, maxMs: number): numb
 
 async function sleep(ms: number, cancelled: () => boolean): Promise<void> {
   const until = Date.now() + ms;
-  while (Date.now() < until && !cancelled()) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+  while (Date.now() < until && !cancelled())
+    await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
 }
