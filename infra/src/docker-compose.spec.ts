@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { BROKER_SETTINGS } from './kafka.part';
 import { loadSettings } from './settings';
+import { PORT_OFFSETS } from '../../scripts/start/platform-apps';
 
 /** docker-compose.kafka.yml cannot run here (no Docker engine); this keeps it in step with infra/. */
 describe('docker-compose.kafka.yml', () => {
@@ -60,6 +61,43 @@ describe('docker-compose.kafka.yml', () => {
     expect(hostPort('postgres')).toEqual([Number(url.port || 5432)]);
     expect(services.postgres.environment?.POSTGRES_DB).toBe(settings.appDatabase);
     expect(services.postgres.environment?.POSTGRES_USER).toBe(decodeURIComponent(url.username));
+  });
+
+  it("provisions Troupe's dashboards into Grafana and its alert rules into Prometheus", () => {
+    const volumes = (name: string) => (compose.services[name].volumes ?? []) as string[];
+    const provider = parse(
+      fs.readFileSync(
+        path.join(__dirname, '..', 'grafana', 'provisioning', 'dashboards', 'troupe.yml'),
+        'utf8',
+      ),
+    );
+    const dashboardsPath = provider.providers[0].options.path;
+    expect(volumes('grafana')).toContain(`./infra/grafana/dashboards:${dashboardsPath}:ro`);
+    expect(volumes('grafana')).toContain(
+      './infra/grafana/provisioning:/etc/grafana/provisioning:ro',
+    );
+    const prometheus = parse(
+      fs.readFileSync(path.join(__dirname, '..', 'prometheus', 'prometheus.yml'), 'utf8'),
+    );
+    expect(volumes('prometheus')).toContain('./infra/prometheus/rules:/etc/prometheus/rules:ro');
+    expect(prometheus.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
+  });
+
+  it('has Prometheus scrape every app of npm start, the lag exporter (compensation) included', () => {
+    const prometheus = parse(
+      fs.readFileSync(path.join(__dirname, '..', 'prometheus', 'prometheus.yml'), 'utf8'),
+    );
+    const targets: string[] = prometheus.scrape_configs.flatMap(
+      (c: { static_configs: Array<{ targets: string[] }> }) =>
+        c.static_configs.flatMap((s) => s.targets),
+    );
+    const ports = targets.map((t) => Number(t.split(':')[1])).sort((a, b) => a - b);
+    // Without TROUPE_APP_PORT_BASE, the default ports npm start uses.
+    const defaults = Object.values(PORT_OFFSETS)
+      .map((offset) => 3000 + offset)
+      .sort((a, b) => a - b);
+    expect(ports).toEqual(defaults);
+    for (const port of hostPort('grafana') ?? []) expect(defaults).not.toContain(port);
   });
 
   it('mounts only files that exist in the repository', () => {

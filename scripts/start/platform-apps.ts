@@ -19,7 +19,7 @@ export type AppName = (typeof PLATFORM_APPS)[number];
  */
 export const APP_PORT_BASE = appPortBase(process.env.TROUPE_APP_PORT_BASE);
 
-const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
+export const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
   checkout: 0,
   orders: 1,
   payments: 2,
