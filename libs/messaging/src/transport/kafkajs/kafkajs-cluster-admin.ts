@@ -14,7 +14,8 @@ import {
 /**
  * The cluster admin port on kafkajs' admin client. It connects on first use; after a call that
  * failed for want of a connection it drops the client, so the next call starts from a fresh
- * connection and fresh metadata rather than from sockets that died while the broker was away.
+ * connection and fresh metadata whatever state the old client's broker pool was left in (the
+ * broker stop/start test in test/integration/lag-monitoring.test.ts covers the way back).
  * Requests are counted from kafkajs' own instrumentation events.
  */
 export class KafkajsClusterAdmin implements ClusterAdmin {

@@ -80,10 +80,21 @@ export class KafkajsTransport implements Transport, ClusterAdminSource {
     return subscription;
   }
 
+  /**
+   * A cluster admin on its own client. Its callers get every failure from the call itself (a
+   * poller decides how loudly to report an outage), so the client's own retry chatter is logged
+   * at debug level only.
+   */
   admin(options: ClusterAdminOptions = {}): ClusterAdmin {
-    const kafka = options.clientId
-      ? new Kafka({ ...this.kafkaConfig, clientId: options.clientId })
-      : this.kafka;
+    const log = this.options.log ?? defaultLog;
+    const kafka = new Kafka({
+      ...this.kafkaConfig,
+      clientId: options.clientId ?? this.kafkaConfig.clientId,
+      logCreator: () => (entry: LogEntry) => {
+        const { message, ...extra } = entry.log;
+        log('debug', `kafkajs ${entry.namespace}: ${message}`, extra);
+      },
+    });
     const end = async () => {
       this.open.delete(end);
       await admin.close();
