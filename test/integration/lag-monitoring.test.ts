@@ -26,7 +26,7 @@ import { loadSettings } from '../../infra/src/settings';
 import { deleteFromBroker } from '../support/broker-cleanup';
 import { describeGroupWithKafkaTool } from '../support/consumer-group-tool';
 import { serveMetrics } from '../support/metrics-server';
-import { PrometheusServer } from '../support/prometheus-server';
+import { PrometheusServer } from '../../infra/src/prometheus-server';
 import { RunningService, startService } from '../support/service-harness';
 import { exportedSamples, sampleValue } from '../support/metrics-text';
 

@@ -4,8 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { waitFor } from '@troupe/testing';
-import { PrometheusBinaries } from '../../infra/src/prometheus-binaries';
+import { PrometheusBinaries } from './prometheus-binaries';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -18,9 +17,10 @@ export interface PromAlert {
 }
 
 /**
- * A real Prometheus server for one test file: its own configuration, storage and port
- * (TROUPE_PROMETHEUS_PORT, else a free one), scraping the given targets every second and
- * evaluating the given rule files every second. `stop()` ends it and deletes its storage.
+ * A real Prometheus server with a configuration of its own: scraping the given targets and
+ * evaluating the given rule files every `intervalS` (default 1 s), on TROUPE_PROMETHEUS_PORT
+ * (else a free port), storage in a temporary folder unless `storageDir` is given. Used by the
+ * monitoring tests and `npm run watch`. `stop()` ends it (and deletes temporary storage).
  */
 export class PrometheusServer {
   private child?: ChildProcess;
@@ -30,11 +30,18 @@ export class PrometheusServer {
 
   constructor(
     private readonly binaries: PrometheusBinaries,
-    private readonly options: { targets: string[]; ruleFiles?: string[]; intervalS?: number },
+    private readonly options: {
+      targets: string[];
+      ruleFiles?: string[];
+      intervalS?: number;
+      storageDir?: string;
+      port?: number;
+    },
   ) {}
 
   async start(): Promise<void> {
-    const port = Number(process.env.TROUPE_PROMETHEUS_PORT) || (await freePort());
+    const port =
+      this.options.port ?? (Number(process.env.TROUPE_PROMETHEUS_PORT) || (await freePort()));
     const interval = `${this.options.intervalS ?? 1}s`;
     const config = {
       global: {
@@ -51,7 +58,7 @@ export class PrometheusServer {
       this.binaries.prometheus,
       [
         `--config.file=${path.join(this.dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(this.dir, 'data')}`,
+        `--storage.tsdb.path=${this.options.storageDir ?? path.join(this.dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
       ],
@@ -59,19 +66,22 @@ export class PrometheusServer {
     );
     this.child.stdout?.on('data', (chunk) => (this.output += chunk));
     this.child.stderr?.on('data', (chunk) => (this.output += chunk));
-    await waitFor(
-      `Prometheus ready at ${this.url}`,
-      async () =>
-        this.child?.exitCode === null &&
-        (await fetch(`${this.url}/-/ready`).then(
-          (r) => r.ok,
-          () => false,
-        )),
-      30_000,
-      200,
-    ).catch((error) => {
-      throw new Error(`${(error as Error).message}\n${this.output.slice(-2000)}`);
-    });
+    const child = this.child;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`Prometheus exited (${child.exitCode}):\n${this.output.slice(-2000)}`);
+      const ready = await fetch(`${this.url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `Prometheus not ready at ${this.url} after 30 s:\n${this.output.slice(-2000)}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** An instant query; throws with Prometheus' error for a bad expression. */
@@ -95,6 +105,13 @@ export class PrometheusServer {
       data: { alerts: PromAlert[] };
     };
     return body.data.alerts;
+  }
+
+  /** Runs until the process ends (for a foreground command). */
+  exited(): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return Promise.resolve(child?.exitCode ?? null);
+    return new Promise((resolve) => child.once('exit', resolve));
   }
 
   /** Scrape health per target. */
