@@ -1,5 +1,6 @@
 import { ClusterAdmin, KafkajsTransport, Subscription } from '@troupe/messaging';
 import { testInfra, uniqueName, waitFor } from '@troupe/testing';
+import { deleteFromBroker } from '../support/broker-cleanup';
 
 /** The cluster admin port on kafkajs against the real broker: what the lag exporter and replay rely on. */
 describe('cluster admin (kafkajs)', () => {
@@ -41,7 +42,7 @@ describe('cluster admin (kafkajs)', () => {
 
   afterAll(async () => {
     await subscription?.stop();
-    await admin.deleteGroups([group]).catch(() => undefined);
+    await deleteFromBroker({ topics: [topic], groups: [group] });
     await transport.close();
   });
 

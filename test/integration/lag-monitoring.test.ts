@@ -1,6 +1,12 @@
 import { INestApplication, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventContext, NonRetriableError, OnEvent, loadConfig } from '@troupe/messaging';
+import {
+  EventContext,
+  KafkajsTransport,
+  NonRetriableError,
+  OnEvent,
+  loadConfig,
+} from '@troupe/messaging';
 import {
   createTestDataSource,
   defineTestEvent,
@@ -40,6 +46,7 @@ if (isUnavailable(binaries))
 const POLL_MS = 1000;
 const topic = uniqueName('it.lag.events');
 const group = uniqueName('it-lag');
+const feed = uniqueName('it-feed'); // a declared broadcast group: replicas consume as `<feed>.<instance>`
 const Parcel = defineTestEvent<{ parcelId: string; mode: string }>(
   topic,
   {
@@ -133,6 +140,8 @@ withPrometheus('lag monitoring with a real Prometheus', () => {
       DATABASE_URL: serviceDatabaseUrl(loadSettings(), 'compensation'),
       LAG_POLL_INTERVAL_MS: String(POLL_MS),
       LAG_STATUS_WINDOW_MS: '5000',
+      LAG_BROADCAST_GROUPS: feed,
+      LAG_BROADCAST_GROUP_EXPIRY_MS: '3000',
       LOG_LEVEL: 'error',
     });
     const moduleRef = await Test.createTestingModule({
@@ -191,7 +200,10 @@ withPrometheus('lag monitoring with a real Prometheus', () => {
     await producer?.stop();
     await producerDb?.drop();
     await consumerDb?.drop();
-    await deleteFromBroker({ topics: [topic, `${group}.dlq`], groups: [group] });
+    await deleteFromBroker({
+      topics: [topic, `${group}.dlq`],
+      groups: [group, `${feed}.replica-1`],
+    });
   });
 
   it('makes the lag alert go pending, then firing, on a growing backlog', async () => {
@@ -357,6 +369,63 @@ withPrometheus('lag monitoring with a real Prometheus', () => {
     for (const expr of thirdParty)
       if ((await prometheus.query(expr)).length === 0) empty.push(expr);
     expect(empty).toEqual([]);
+  });
+
+  it('deletes the broadcast group of a replica that is gone, and leaves the once group alone', async () => {
+    const replicaGroup = `${feed}.replica-1`;
+    const transport = new KafkajsTransport({
+      brokers: testInfra.kafkaBrokers(),
+      log: () => undefined,
+    });
+    let seen = 0;
+    const subscription = await transport.subscribe(
+      { group: replicaGroup, topics: [topic], fromBeginning: false, partitionConcurrency: 3 },
+      async (batch) => {
+        for (const message of batch.messages) {
+          batch.markDone(message);
+          seen++;
+        }
+        await batch.commit();
+      },
+    );
+    try {
+      await waitFor('the replica to join', () => subscription.isMember(), 60_000, 100);
+      await send(Array.from({ length: 10 }, (_, i) => ({ parcelId: `f-${i}`, mode: 'ok' })));
+      await waitFor('the replica to consume', () => seen >= 10, 60_000, 100);
+      await waitFor(
+        'the exporter to see it as a broadcast replica group',
+        async () =>
+          (await exported('troupe_consumergroup_info', {
+            group: replicaGroup,
+            delivery: 'broadcast',
+            declared_group: feed,
+          })) === 1,
+        30_000,
+        250,
+      );
+    } finally {
+      await subscription.stop(); // the replica is gone; its group stays behind on the broker
+      await transport.close();
+    }
+    const deletedBefore = (await exported('troupe_lag_exporter_deleted_groups_total')) ?? 0;
+    await waitFor(
+      'the exporter to delete the gone replica group',
+      async () =>
+        ((await exported('troupe_lag_exporter_deleted_groups_total')) ?? 0) > deletedBefore,
+      60_000,
+      250,
+    );
+    const admin = new KafkajsTransport({ brokers: testInfra.kafkaBrokers(), log: () => undefined });
+    try {
+      expect((await admin.admin().listGroups()).map((g) => g.group)).not.toContain(replicaGroup);
+    } finally {
+      await admin.close();
+    }
+    const samples = await scrape();
+    expect(
+      sampleValue(samples, 'kafka_consumergroup_members', { consumergroup: replicaGroup }),
+    ).toBeUndefined();
+    expect(sampleValue(samples, 'kafka_consumergroup_members', { consumergroup: group })).toBe(0); // idle for longer, but once
   });
 
   it('survives the broker going away and coming back', async () => {

@@ -94,16 +94,6 @@ export class TroupeMetrics {
         this.set((await snapshot()).oldestPendingAgeSeconds);
       },
     });
-    const relays = this.relaySources;
-    new Gauge({
-      name: METRIC.relayLeader,
-      help: "1 while this replica's outbox relay holds the leader lock, 0 while it stands by",
-      registers,
-      collect() {
-        this.reset();
-        if (relays.length > 0) this.set(relays.some((leads) => leads()) ? 1 : 0);
-      },
-    });
   }
 
   published(topic: string, type: string, count = 1): void {
@@ -147,6 +137,19 @@ export class TroupeMetrics {
 
   /** The relay registers whether it leads; read at scrape time. */
   observeRelay(leads: () => boolean): void {
+    // Made with the first relay: a service without one has no such series (an unlabelled
+    // gauge always reports a value, and a 0 would read as "no relay leads").
+    if (this.relaySources.length === 0) {
+      const relays = this.relaySources;
+      new Gauge({
+        name: METRIC.relayLeader,
+        help: "1 while this replica's outbox relay holds the leader lock, 0 while it stands by",
+        registers: [this.registry],
+        collect() {
+          this.set(relays.some((relayLeads) => relayLeads()) ? 1 : 0);
+        },
+      });
+    }
     this.relaySources.push(leads);
   }
 

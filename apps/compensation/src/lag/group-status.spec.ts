@@ -25,6 +25,22 @@ describe('group status', () => {
     ).toBe('OK');
   });
 
+  it('is OK for a partition that was caught up at some poll of the window, however its lag moves', () => {
+    // A steady flow: lag 0 or 1 from poll to poll, ending at 1.
+    expect(
+      judge(
+        polls(13, (i) => sample(i * 5_000, 1, 100 + i * 10, i === 12 ? 1 : 0)),
+        WINDOW,
+      ),
+    ).toBe('OK');
+    expect(
+      judge(
+        polls(13, (i) => sample(i * 5_000, 0, 100, i === 0 ? 0 : 50)),
+        WINDOW,
+      ),
+    ).toBe('OK');
+  });
+
   it('is WARN when the group commits but its lag never shrinks over the window', () => {
     expect(
       judge(

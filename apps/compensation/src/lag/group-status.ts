@@ -1,6 +1,7 @@
 /**
  * Burrow-style health of a consumer group, judged over a sliding window of polls:
- * - OK: every partition is caught up, or moving without falling further behind.
+ * - OK: every partition was caught up at some poll of the window, or moves without falling
+ *   further behind.
  * - WARN: a partition's committed offset moves, but its lag never shrank over the whole window
  *   and ends higher than it started (the consumer falls behind).
  * - STALL: a partition has lag and its committed offset did not move for the whole window,
@@ -62,6 +63,8 @@ export function judge(samples: readonly GroupSample[], windowMs: number): GroupS
       .map((s) => s.partitions.get(partition))
       .filter((p): p is { committed: number; lag: number } => p !== undefined);
     let status: GroupStatus = 'OK';
+    // Burrow's first rule: a partition whose lag was zero at any poll of the window is OK.
+    if (series.some((p) => p.lag <= 0)) continue;
     const unmoved = series.every((p) => p.committed === now.committed);
     if (unmoved && full && series.length === samples.length)
       status = last.members > 0 ? 'STALL' : 'STOP';
