@@ -1,10 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalInfra } from '../infra/src/local-infra';
+import { ensurePrometheus, isUnavailable } from '../infra/src/prometheus-binaries';
 import { kafkaBootstrap, registryUrl } from '../infra/src/settings';
 
 /** Which parts this test run (this jest process) started, so its teardown stops exactly those. */
-export const startedFile = () => path.join(new LocalInfra(undefined, () => undefined).settings.dataDir, `started-by-tests.${process.pid}.json`);
+export const startedFile = () =>
+  path.join(
+    new LocalInfra(undefined, () => undefined).settings.dataDir,
+    `started-by-tests.${process.pid}.json`,
+  );
 
 /**
  * Brings the real infrastructure up once for the integration and e2e projects (jest runs this
@@ -21,6 +26,12 @@ export default async function globalSetup(): Promise<void> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify([...new Set([...before, ...started])]));
   }
+  // The monitoring tests run a real Prometheus and promtool: Debian's package, installed once.
+  const prometheus = ensurePrometheus((line) => process.stdout.write(`[infra] ${line}\n`));
+  if (isUnavailable(prometheus))
+    process.stdout.write(
+      `[infra] ${prometheus.unavailable}; the monitoring tests will be skipped\n`,
+    );
   process.env.TROUPE_KAFKA_BROKERS = kafkaBootstrap(infra.settings);
   process.env.TROUPE_SCHEMA_REGISTRY_URL = registryUrl(infra.settings);
   process.env.TROUPE_INFRA_DATABASE_URL = infra.settings.databaseUrl;

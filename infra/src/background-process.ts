@@ -34,7 +34,11 @@ export class BackgroundProcess {
     }
   }
 
-  start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number {
+  start(
+    command: string,
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): number {
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
     const out = fs.openSync(this.logFile, 'a');
     fs.writeSync(out, `\n--- ${new Date().toISOString()} starting ${this.name}\n`);
@@ -112,7 +116,11 @@ export function portInUse(port: number): Promise<boolean> {
 }
 
 /** Polls check() until it returns true or the timeout passes; returns whether it succeeded. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<boolean> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return true;

@@ -23,7 +23,11 @@ async function main(command: string | undefined, args: string[]): Promise<number
     case 'logs': {
       const files = infra.parts.flatMap((p) => p.logFiles());
       const follow = args.includes('-f') || args.includes('--follow');
-      const tail = spawn('tail', [follow ? '-F' : '-n', ...(follow ? ['-n', '20'] : ['50']), ...files], { stdio: 'inherit' });
+      const tail = spawn(
+        'tail',
+        [follow ? '-F' : '-n', ...(follow ? ['-n', '20'] : ['50']), ...files],
+        { stdio: 'inherit' },
+      );
       return new Promise((resolve) => tail.on('exit', (code) => resolve(code ?? 0)));
     }
     case 'reset':

@@ -24,7 +24,11 @@ export abstract class JvmServicePart implements Part {
     protected readonly port: number,
   ) {
     const dir = this.dir();
-    this.process = new BackgroundProcess(name, path.join(dir, `${name}.pid`), path.join(dir, 'logs', `${name}.out`));
+    this.process = new BackgroundProcess(
+      name,
+      path.join(dir, `${name}.pid`),
+      path.join(dir, 'logs', `${name}.out`),
+    );
   }
 
   abstract address(): string;
@@ -89,6 +93,8 @@ export abstract class JvmServicePart implements Part {
   }
 
   private failure(what: string): Error {
-    return new Error(`${this.name} ${what}. Last lines of ${this.process.logFile}:\n${this.process.tail(40)}`);
+    return new Error(
+      `${this.name} ${what}. Last lines of ${this.process.logFile}:\n${this.process.tail(40)}`,
+    );
   }
 }

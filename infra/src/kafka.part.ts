@@ -81,13 +81,31 @@ export class KafkaPart extends JvmServicePart {
     fs.writeFileSync(log4j, log4jConfig(logDir));
 
     if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-      const clusterId = execFileSync(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' })
+      const clusterId = execFileSync(
+        java,
+        ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'],
+        { encoding: 'utf8' },
+      )
         .trim()
         .split('\n')
         .pop() as string;
-      execFileSync(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', config], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      execFileSync(
+        java,
+        [
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '--standalone',
+          '-t',
+          clusterId,
+          '-c',
+          config,
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
       await this.onNewCluster();
     }
     return {

@@ -41,7 +41,9 @@ export class LocalInfra {
       const t0 = Date.now();
       if (await part.up()) {
         started.push(part.name);
-        this.log(`${part.name.padEnd(10)} started at ${part.address()} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        this.log(
+          `${part.name.padEnd(10)} started at ${part.address()} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
       } else {
         this.log(`${part.name.padEnd(10)} already running at ${part.address()}`);
       }

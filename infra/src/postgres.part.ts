@@ -25,7 +25,8 @@ export class PostgresPart implements Part {
           '(e.g. `apt-get install postgresql`) and point DATABASE_URL at a superuser connection.',
       );
     }
-    for (const db of [this.settings.appDatabase, this.settings.registryDatabase]) await this.createDatabase(db);
+    for (const db of [this.settings.appDatabase, this.settings.registryDatabase])
+      await this.createDatabase(db);
     await provisionServiceDatabases(this.settings);
     return false;
   }
@@ -35,7 +36,9 @@ export class PostgresPart implements Part {
   }
 
   async healthy(): Promise<boolean> {
-    return this.withClient(async (c) => (await c.query('select 1 as ok')).rows[0].ok === 1).catch(() => false);
+    return this.withClient(async (c) => (await c.query('select 1 as ok')).rows[0].ok === 1).catch(
+      () => false,
+    );
   }
 
   running(): undefined {
@@ -47,7 +50,9 @@ export class PostgresPart implements Part {
   }
 
   localData(): string[] {
-    return [`PostgreSQL database "${this.settings.appDatabase}" at ${this.address()} (every service's tables)`];
+    return [
+      `PostgreSQL database "${this.settings.appDatabase}" at ${this.address()} (every service's tables)`,
+    ];
   }
 
   async wipe(): Promise<void> {
@@ -63,11 +68,16 @@ export class PostgresPart implements Part {
 
   async dropDatabase(name: string): Promise<void> {
     if (!(await this.healthy())) return;
-    await this.withClient((c) => c.query(`drop database if exists ${quoteIdent(name)} with (force)`));
+    await this.withClient((c) =>
+      c.query(`drop database if exists ${quoteIdent(name)} with (force)`),
+    );
   }
 
   private async withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: this.settings.databaseUrl, connectionTimeoutMillis: 3000 });
+    const client = new Client({
+      connectionString: this.settings.databaseUrl,
+      connectionTimeoutMillis: 3000,
+    });
     await client.connect();
     try {
       return await work(client);

@@ -26,7 +26,9 @@ export class RegistryPart extends JvmServicePart {
 
   async healthy(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.address()}/subjects`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${this.address()}/subjects`, {
+        signal: AbortSignal.timeout(2000),
+      });
       return response.ok;
     } catch {
       return false;
@@ -41,12 +43,18 @@ export class RegistryPart extends JvmServicePart {
       headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
     });
-    if (!response.ok) throw new Error(`registry refused the global compatibility setting: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `registry refused the global compatibility setting: ${response.status} ${await response.text()}`,
+      );
     return started;
   }
 
   override localData(): string[] {
-    return [...super.localData(), `PostgreSQL database "${this.settings.registryDatabase}" (registered schemas)`];
+    return [
+      ...super.localData(),
+      `PostgreSQL database "${this.settings.registryDatabase}" (registered schemas)`,
+    ];
   }
 
   override async wipe(): Promise<void> {
@@ -62,7 +70,8 @@ export class RegistryPart extends JvmServicePart {
 
   protected async prepare(): Promise<LaunchSpec> {
     const jar = apicurioJar(this.settings);
-    if (!jar) throw new Error('the Apicurio Registry jar is missing; run `npm run infra:up` to resolve it');
+    if (!jar)
+      throw new Error('the Apicurio Registry jar is missing; run `npm run infra:up` to resolve it');
     const db = new URL(this.settings.databaseUrl);
     return {
       command: javaBinary(),

@@ -2,8 +2,15 @@ import { Client } from 'pg';
 import { quoteIdent } from './postgres.part';
 import { InfraSettings } from './settings';
 
-/** The basic services that own data: each gets a login role and a schema of its own. */
-export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shipping', 'notifications'] as const;
+/** The services that own data (and the compensation app): each gets a login role and a schema of its own. */
+export const DATA_OWNING_SERVICES = [
+  'orders',
+  'payments',
+  'inventory',
+  'shipping',
+  'notifications',
+  'compensation',
+] as const;
 
 /**
  * Creates (idempotently) one login role and one schema per service in the app database. The
@@ -11,7 +18,10 @@ export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shippin
  * service cannot read another's tables. Local passwords equal the role names (trust auth
  * ignores them; Kubernetes takes them from secrets).
  */
-export async function provisionServiceDatabases(settings: InfraSettings, services: readonly string[] = DATA_OWNING_SERVICES): Promise<void> {
+export async function provisionServiceDatabases(
+  settings: InfraSettings,
+  services: readonly string[] = DATA_OWNING_SERVICES,
+): Promise<void> {
   const admin = new URL(settings.databaseUrl);
   admin.pathname = `/${settings.appDatabase}`;
   const client = new Client({ connectionString: admin.toString() });
@@ -21,7 +31,8 @@ export async function provisionServiceDatabases(settings: InfraSettings, service
     for (const service of services) {
       const role = quoteIdent(service);
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [service]);
-      if (exists.rowCount === 0) await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${service}'`);
+      if (exists.rowCount === 0)
+        await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${service}'`);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${role} AUTHORIZATION ${role}`);
       await client.query(`ALTER SCHEMA ${role} OWNER TO ${role}`);
       await client.query(`REVOKE ALL ON SCHEMA ${role} FROM PUBLIC`);

@@ -43,7 +43,8 @@ function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 
@@ -77,10 +78,13 @@ export function loadSettings(): InfraSettings {
   }
   const ports = [settings.kafkaPort, settings.controllerPort, settings.registryPort];
   if (new Set(ports).size !== ports.length) {
-    throw new Error('TROUPE_KAFKA_PORT, TROUPE_KAFKA_CONTROLLER_PORT and TROUPE_REGISTRY_PORT must differ');
+    throw new Error(
+      'TROUPE_KAFKA_PORT, TROUPE_KAFKA_CONTROLLER_PORT and TROUPE_REGISTRY_PORT must differ',
+    );
   }
   return settings;
 }
 
 export const kafkaBootstrap = (s: InfraSettings) => `127.0.0.1:${s.kafkaPort}`;
-export const registryUrl = (s: InfraSettings) => `http://127.0.0.1:${s.registryPort}/apis/ccompat/v7`;
+export const registryUrl = (s: InfraSettings) =>
+  `http://127.0.0.1:${s.registryPort}/apis/ccompat/v7`;

@@ -8,6 +8,7 @@ export const PLATFORM_APPS = [
   'shipping',
   'notifications',
   'checkout',
+  'compensation',
 ] as const;
 
 export type AppName = (typeof PLATFORM_APPS)[number];
@@ -18,13 +19,15 @@ export type AppName = (typeof PLATFORM_APPS)[number];
  */
 export const APP_PORT_BASE = appPortBase(process.env.TROUPE_APP_PORT_BASE);
 
-const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
+export const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
   checkout: 0,
   orders: 1,
   payments: 2,
   inventory: 3,
   shipping: 4,
   notifications: 5,
+  // 6 and 7 are taken by the scheduler and tasks apps.
+  compensation: 8,
 };
 
 export const DEFAULT_PORTS: Readonly<Record<AppName, number>> = Object.fromEntries(
@@ -46,6 +49,7 @@ export const DATA_OWNING_APPS: ReadonlySet<AppName> = new Set([
   'inventory',
   'shipping',
   'notifications',
+  'compensation',
 ]);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

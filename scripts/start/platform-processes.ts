@@ -175,6 +175,9 @@ function appEnvironment(
           NOTIFICATIONS_URL: local('notifications'),
         }
       : {}),
+    // The reference system's broadcast group: each notifications replica has one, which the
+    // lag exporter deletes once that replica is gone.
+    ...(app === 'compensation' ? { LAG_BROADCAST_GROUPS: 'notifications-feed' } : {}),
     ...options.env,
     PORT: String(ports[app]),
     ...options.appEnv?.[app],

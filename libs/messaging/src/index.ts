@@ -22,6 +22,22 @@ export type {
   TopicDescription,
 } from './transport/transport.port';
 export { TransportError } from './transport/kafkajs/kafkajs-errors';
+export { clusterAdminOf } from './transport/cluster-admin.port';
+export type {
+  ClusterAdmin,
+  ClusterAdminOptions,
+  ClusterAdminSource,
+  BrokerNode,
+  TopicInfo,
+  PartitionInfo,
+  PartitionOffsets,
+  OffsetAtTime,
+  ConsumerGroupListing,
+  ConsumerGroupDescription,
+  GroupMember,
+  CommittedOffset,
+  GroupDeletionFailure,
+} from './transport/cluster-admin.port';
 export { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 export type { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
 export { OutboxWriter } from '@troupe/outbox';

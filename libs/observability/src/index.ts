@@ -1,4 +1,4 @@
-export { METRIC } from './metric-names';
+export { METRIC, KAFKA_EXPORTER_METRIC, LAG_EXPORTER_METRIC } from './metric-names';
 export type { ConsumeOutcome } from './metric-names';
 export { TroupeMetrics } from './troupe-metrics';
 export type { OutboxSnapshot } from './troupe-metrics';

@@ -1,6 +1,10 @@
 import { TroupeMetrics } from '@troupe/observability';
 import { DataSource } from 'typeorm';
-import { OutboxRelayOptions, ResolvedOutboxRelayOptions, resolveRelayOptions } from './outbox-relay.options';
+import {
+  OutboxRelayOptions,
+  ResolvedOutboxRelayOptions,
+  resolveRelayOptions,
+} from './outbox-relay.options';
 import { RelayLeadership } from './relay-leadership';
 import { RelayPublisher } from './relay-publisher.port';
 import { DueRow, RelayRowStore, RelaySender } from './relay-sender';
@@ -58,6 +62,7 @@ export class OutboxRelay {
     );
     this.sender = new RelaySender(publisher, this.rowStore(), this.options.maxRequestBytes);
     metrics.observeOutbox(() => this.snapshot());
+    metrics.observeRelay(() => this.state === 'leader');
   }
 
   get state(): RelayState {
@@ -103,8 +108,15 @@ export class OutboxRelay {
         if (published < this.options.batchSize) await this.wakeSignal.wait(await this.idleWaitMs());
       } catch (error) {
         this.consecutiveFailures++;
-        const delay = backoff(this.consecutiveFailures, this.options.initialBackoffMs, this.options.maxBackoffMs);
-        this.log(`outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`, error);
+        const delay = backoff(
+          this.consecutiveFailures,
+          this.options.initialBackoffMs,
+          this.options.maxBackoffMs,
+        );
+        this.log(
+          `outbox relay: attempt failed (${this.consecutiveFailures} in a row), retrying in ${delay} ms`,
+          error,
+        );
         if (!this.leadership.isLeader) await this.leadership.release();
         await sleep(delay, () => this.stopping);
       }
@@ -163,10 +175,10 @@ export class OutboxRelay {
 
   private async recordFailure(rows: readonly DueRow[], error: unknown): Promise<void> {
     await this.dataSource
-      .query(`UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`, [
-        rows.map((r) => r.id),
-        String((error as Error)?.message ?? error).slice(0, 1000),
-      ])
+      .query(
+        `UPDATE ${this.tables.outbox} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id), String((error as Error)?.message ?? error).slice(0, 1000)],
+      )
       .catch(() => undefined);
   }
 

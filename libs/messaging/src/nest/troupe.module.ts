@@ -40,24 +40,41 @@ export class TroupeModule {
         inject: [TROUPE_OPTIONS, { token: DataSource, optional: true }],
         useFactory: (troupeOptions: TroupeOptions, dataSource?: DataSource) => {
           const runtime = new TroupeRuntime(troupeOptions, dataSource);
+          // Every series names its service, whatever the scrape configuration calls the job.
+          runtime.metrics.registry.setDefaultLabels({ service: runtime.options.service });
           collectDefaultMetrics({ register: runtime.metrics.registry });
           return runtime;
         },
       },
-      { provide: OutboxWriter, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.writer },
-      { provide: TroupeMetrics, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.metrics },
-      { provide: AvroCodec, inject: [TroupeRuntime], useFactory: (runtime: TroupeRuntime) => runtime.codec },
+      {
+        provide: OutboxWriter,
+        inject: [TroupeRuntime],
+        useFactory: (runtime: TroupeRuntime) => runtime.writer,
+      },
+      {
+        provide: TroupeMetrics,
+        inject: [TroupeRuntime],
+        useFactory: (runtime: TroupeRuntime) => runtime.metrics,
+      },
+      {
+        provide: AvroCodec,
+        inject: [TroupeRuntime],
+        useFactory: (runtime: TroupeRuntime) => runtime.codec,
+      },
       TroupeExplorer,
     ];
     const endpoints = options.endpoints !== false;
     return {
       module: TroupeModule,
       global: true,
-      imports: [DiscoveryModule, ...(endpoints ? [TerminusModule] : []), ...(options.imports ?? [])],
+      imports: [
+        DiscoveryModule,
+        ...(endpoints ? [TerminusModule] : []),
+        ...(options.imports ?? []),
+      ],
       controllers: endpoints ? [MetricsController, HealthController] : [],
       providers,
       exports: [TroupeRuntime, OutboxWriter, TroupeMetrics, AvroCodec],
     };
   }
 }
-

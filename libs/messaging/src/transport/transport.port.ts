@@ -106,7 +106,10 @@ export interface TopicDescription {
 export interface Transport {
   /** A publisher; see {@link RelayPublisher} for the contract. `close()` ends it. */
   publisher(): Promise<Publisher>;
-  subscribe(options: SubscribeOptions, handle: (batch: PartitionBatch) => Promise<void>): Promise<Subscription>;
+  subscribe(
+    options: SubscribeOptions,
+    handle: (batch: PartitionBatch) => Promise<void>,
+  ): Promise<Subscription>;
   /** Creates topics that do not exist; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Describes existing topics; a topic that does not exist is missing from the answer. */

@@ -9,5 +9,9 @@ export interface KafkaTransportOptions {
   /** Consumer heartbeat interval. Default 3000 ms. */
   heartbeatIntervalMs?: number;
   /** Where client warnings and errors go. Default: stderr as JSON lines. */
-  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra?: Record<string, unknown>) => void;
+  log?: (
+    level: 'error' | 'warn' | 'info' | 'debug',
+    message: string,
+    extra?: Record<string, unknown>,
+  ) => void;
 }

@@ -1,12 +1,15 @@
-import { ConfigResourceTypes, Kafka, LogEntry, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, KafkaConfig, LogEntry, logLevel } from 'kafkajs';
+import { ClusterAdmin, ClusterAdminOptions, ClusterAdminSource } from '../cluster-admin.port';
 import { PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
+import { KafkajsClusterAdmin } from './kafkajs-cluster-admin';
 import { translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
 
 /** The kafkajs implementation of the transport port. */
-export class KafkajsTransport implements Transport {
+export class KafkajsTransport implements Transport, ClusterAdminSource {
+  private readonly kafkaConfig: KafkaConfig;
   private readonly kafka: Kafka;
   /** What close() still has to end; each entry leaves the set when it is ended by its owner. */
   private readonly open = new Set<() => Promise<void>>();
@@ -14,7 +17,7 @@ export class KafkajsTransport implements Transport {
   constructor(private readonly options: KafkaTransportOptions) {
     if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
     const log = options.log ?? defaultLog;
-    this.kafka = new Kafka({
+    this.kafkaConfig = {
       clientId: options.clientId ?? 'troupe',
       brokers: options.brokers,
       logLevel: logLevel.WARN,
@@ -22,7 +25,8 @@ export class KafkajsTransport implements Transport {
         const { message, ...extra } = entry.log;
         log(entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info', `kafkajs ${entry.namespace}: ${message}`, extra);
       },
-    });
+    };
+    this.kafka = new Kafka(this.kafkaConfig);
   }
 
   async publisher(): Promise<Publisher> {
@@ -126,6 +130,30 @@ export class KafkajsTransport implements Transport {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     return false;
+  }
+
+  /**
+   * A cluster admin on its own client. Its callers get every failure from the call itself (a
+   * poller decides how loudly to report an outage), so the client's own retry chatter is logged
+   * at debug level only.
+   */
+  admin(options: ClusterAdminOptions = {}): ClusterAdmin {
+    const log = this.options.log ?? defaultLog;
+    const kafka = new Kafka({
+      ...this.kafkaConfig,
+      clientId: options.clientId ?? this.kafkaConfig.clientId,
+      logCreator: () => (entry: LogEntry) => {
+        const { message, ...extra } = entry.log;
+        log('debug', `kafkajs ${entry.namespace}: ${message}`, extra);
+      },
+    });
+    const end = async () => {
+      this.open.delete(end);
+      await admin.close();
+    };
+    const admin = new KafkajsClusterAdmin(kafka, { retries: options.retries ?? 2 }, () => this.open.delete(end));
+    this.open.add(end);
+    return admin;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TroupeModule, serviceDatabaseOptions } from '@troupe/messaging';
+import { jsonLogger } from '@troupe/observability';
+import { CompensationConfig } from './compensation.config';
+import { LagModule } from './lag/lag.module';
+
+/**
+ * Compensation: the platform app that watches and repairs the choreography as a whole. Today it
+ * runs the cluster's lag exporter (lag/); replay, redrive and gap detection will sit beside it,
+ * each in a folder of its own. It publishes and consumes nothing, so it runs no relay.
+ */
+@Module({})
+export class CompensationModule {
+  static forRoot(config: CompensationConfig): DynamicModule {
+    const service = config.CONSUMER_GROUP;
+    return {
+      module: CompensationModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            serviceDatabaseOptions({
+              url: config.DATABASE_URL,
+              schema: config.DATABASE_SCHEMA,
+              poolSize: config.DATABASE_POOL_SIZE,
+              entities: [],
+            }),
+        }),
+        TroupeModule.forRoot(
+          config.troupeOptions(service, {
+            relay: false,
+            log: jsonLogger(service, config.LOG_LEVEL),
+          }),
+        ),
+        LagModule,
+      ],
+      providers: [{ provide: CompensationConfig, useValue: config }],
+      exports: [CompensationConfig],
+    };
+  }
+}
