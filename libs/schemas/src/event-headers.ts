@@ -34,5 +34,24 @@ export const DEAD_LETTER_HEADER = {
   valueOmitted: 'troupe-dlq-value-omitted',
 } as const;
 
+/**
+ * Headers the compensation app adds when it re-delivers an event to one group through the
+ * group's replay topic (the original headers are kept).
+ */
+export const REPLAY_HEADER = {
+  /** The replay (or redrive) this copy belongs to: a reprocessed event is applied once per replay. */
+  id: 'troupe-replay-id',
+  /** 'missed' (default: the inbox skips what the group has) or 'reprocess' (applied again). */
+  mode: 'troupe-replay-mode',
+  /** Where the event was read from: the original topic, partition and offset. */
+  sourceTopic: 'troupe-replay-source-topic',
+  sourcePartition: 'troupe-replay-source-partition',
+  sourceOffset: 'troupe-replay-source-offset',
+  /** How many times this event was redriven from a dead-letter topic. */
+  redriveCount: 'troupe-redrive-count',
+} as const;
+
+export type ReplayMode = 'missed' | 'reprocess';
+
 export const CE_SPEC_VERSION = '1.0';
 export const AVRO_CONTENT_TYPE = 'application/avro';

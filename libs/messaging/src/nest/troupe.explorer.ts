@@ -32,6 +32,7 @@ export class TroupeExplorer implements OnApplicationBootstrap, BeforeApplication
           delivery: metadata.options.delivery ?? 'once',
           retry: metadata.options.retry ?? {},
           timeoutMs: metadata.options.timeoutMs,
+          reapplicable: metadata.options.reapplicable,
           name: `${prototype.constructor.name}.${methodName}`,
           handle: (event, context) => method.call(instance, event, context),
         });

@@ -22,6 +22,12 @@ export interface HandlerOptions {
    * Default: TroupeOptions.consumer.handlerTimeoutMs (30000 ms).
    */
   timeoutMs?: number;
+  /**
+   * The handler may be applied again to an event its group already handled: the compensation
+   * app's replay in 'reprocess' mode (for a range a buggy handler got wrong) is offered only for
+   * groups whose handlers say so. Its effects must then replace what the first run did. Default false.
+   */
+  reapplicable?: boolean;
 }
 
 export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (
@@ -36,6 +42,7 @@ export interface HandlerRegistration {
   delivery: Delivery;
   retry: RetryOptions;
   timeoutMs?: number;
+  reapplicable?: boolean;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   name: string;
   handle: HandlerFunction;

@@ -11,8 +11,10 @@ export interface GroupHandlers {
   readonly group: string;
   readonly delivery: Delivery;
   readonly byType: ReadonlyMap<string, ResolvedHandler>;
-  /** The physical topics the group subscribes to. */
+  /** The physical topics the group subscribes to: its events' topics, and for 'once' groups its replay topic. */
   readonly topics: readonly string[];
+  /** 'once' groups: where the compensation app re-delivers events to this group only. */
+  readonly replayTopic?: string;
 }
 
 /**
@@ -36,6 +38,9 @@ export class HandlerRegistry {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new Error(`timeoutMs of handler ${name} must be a positive number, got ${timeoutMs}`);
     }
+    if (registration.delivery === 'broadcast' && registration.reapplicable) {
+      throw new Error(`reapplicable of handler ${name} needs delivery 'once' (only 'once' groups are replayed)`);
+    }
     if (registration.delivery === 'broadcast' && retry.keyAfterDeadLetter === 'hold') {
       throw new Error(`retry.keyAfterDeadLetter 'hold' of handler ${name} needs delivery 'once'`);
     }
@@ -46,6 +51,7 @@ export class HandlerRegistry {
       delivery: registration.delivery,
       retry,
       timeoutMs,
+      reapplicable: registration.reapplicable === true,
       name,
       handle: registration.handle,
     };
@@ -77,12 +83,18 @@ export class HandlerRegistry {
   groups(): GroupHandlers[] {
     const byId = new Map<string, ResolvedHandler[]>();
     for (const handler of this.handlers) byId.set(handler.groupId, [...(byId.get(handler.groupId) ?? []), handler]);
-    return [...byId.values()].map((handlers) => ({
-      groupId: handlers[0].groupId,
-      group: handlers[0].group,
-      delivery: handlers[0].delivery,
-      byType: new Map(handlers.map((h) => [h.event.eventType, h])),
-      topics: [...new Set(handlers.map((h) => this.naming.eventTopic(h.event)))],
-    }));
+    return [...byId.values()].map((handlers) => {
+      const { groupId, group, delivery } = handlers[0];
+      const replayTopic = delivery === 'once' ? this.naming.replayTopic(group) : undefined;
+      const eventTopics = [...new Set(handlers.map((h) => this.naming.eventTopic(h.event)))];
+      return {
+        groupId,
+        group,
+        delivery,
+        byType: new Map(handlers.map((h) => [h.event.eventType, h])),
+        topics: replayTopic ? [...eventTopics, replayTopic] : eventTopics,
+        replayTopic,
+      };
+    });
   }
 }

@@ -13,6 +13,8 @@ export interface ResolvedHandler {
   readonly retry: Required<RetryOptions>;
   /** Longest one attempt may take before it counts as a retriable failure. */
   readonly timeoutMs: number;
+  /** May be applied again for an event the group already handled (replay in 'reprocess' mode). */
+  readonly reapplicable: boolean;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   readonly name: string;
   readonly handle: HandlerFunction;

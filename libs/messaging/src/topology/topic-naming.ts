@@ -26,6 +26,11 @@ export class TopicNaming {
     return this.topic(topicNames.deadLetter(group));
   }
 
+  /** The replay topic of a declared 'once' group: `<prefix><group>.replay`. */
+  replayTopic(group: string): string {
+    return this.topic(topicNames.replay(group));
+  }
+
   /** The consumer group id: the declared group, or `<group>.<instanceId>` for broadcast. */
   groupId(group: string, delivery: Delivery): string {
     return delivery === 'broadcast' ? `${group}.${this.instanceId}` : group;

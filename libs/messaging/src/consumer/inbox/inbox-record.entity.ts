@@ -11,4 +11,8 @@ export class InboxRecord {
 
   @Column('timestamptz', { name: 'handled_at' })
   handledAt!: Date;
+
+  /** The replay that last re-applied the event (reprocess mode), if any. */
+  @Column('uuid', { name: 'replay_id', nullable: true })
+  replayId!: string | null;
 }

@@ -23,6 +23,22 @@ export class Inbox {
     return new Set(rows.map((r) => r.event_id));
   }
 
+  /**
+   * Claims an event for re-application by replay `replayId` (reprocess mode): true when the
+   * group has not applied the event, or applied it before this replay; false when this replay
+   * already re-applied it (a redelivered replay copy). The row records the replay.
+   */
+  async reclaim(tx: EntityManager, group: string, eventId: string, replayId: string): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO ${consumerTables(tx.connection).inbox} AS i (consumer_group, event_id, replay_id) VALUES ($1, $2, $3)
+       ON CONFLICT (consumer_group, event_id) DO UPDATE SET replay_id = EXCLUDED.replay_id, handled_at = now()
+        WHERE i.replay_id IS DISTINCT FROM EXCLUDED.replay_id
+       RETURNING event_id`,
+      [group, eventId, replayId],
+    );
+    return rows.length > 0;
+  }
+
   /** Gives claims of this transaction back: those events were not applied (parked, dead-lettered, left). */
   async unclaim(tx: EntityManager, group: string, eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
@@ -32,12 +48,13 @@ export class Inbox {
     ]);
   }
 
-  /** Whether the group has applied the event (admin look-ups). */
-  async has(tx: Pick<EntityManager, 'query' | 'connection'>, group: string, eventId: string): Promise<Date | undefined> {
-    const [row] = await tx.query(`SELECT handled_at FROM ${consumerTables(tx.connection).inbox} WHERE consumer_group = $1 AND event_id = $2`, [
-      group,
-      eventId,
-    ]);
-    return row?.handled_at;
+  /** Which of these events the group has applied, and when (admin look-ups). */
+  async lookUp(db: Pick<EntityManager, 'query' | 'connection'>, group: string, eventIds: readonly string[]): Promise<Map<string, Date>> {
+    if (eventIds.length === 0) return new Map();
+    const rows: Array<{ event_id: string; handled_at: Date }> = await db.query(
+      `SELECT event_id, handled_at FROM ${consumerTables(db.connection).inbox} WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])`,
+      [group, eventIds],
+    );
+    return new Map(rows.map((r) => [r.event_id, r.handled_at]));
   }
 }

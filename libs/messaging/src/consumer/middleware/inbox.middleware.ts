@@ -1,4 +1,5 @@
-import { DUPLICATE, ChunkScope } from '../envelope';
+import { REPLAY_HEADER } from '@troupe/schemas';
+import { DUPLICATE, ChunkScope, UnscopedEnvelope } from '../envelope';
 import { Inbox } from '../inbox/inbox';
 import { Middleware } from './middleware';
 
@@ -17,12 +18,17 @@ interface Claims {
  * and skipped. Claims of events that were not applied in the end — parked, dead-lettered, or not
  * reached because the partition went away — are given back before the chunk commits, so a later
  * attempt or a redrive finds them new.
+ *
+ * A copy the compensation app replays in 'reprocess' mode to a handler that declared itself
+ * `reapplicable` is claimed on its own instead: applied again unless this very replay already
+ * re-applied it (the inbox row remembers the replay id), in a savepoint so that an attempt that
+ * does not get applied leaves the row as it was.
  */
 export function inbox(store: Inbox, groupId: string): Middleware {
   async function claimsOf(scope: ChunkScope & { tx: NonNullable<ChunkScope['tx']> }): Promise<Claims> {
     const known = scope.memo.get(CLAIMS) as Claims | undefined;
     if (known) return known;
-    const ids = [...new Set(scope.envelopes.flatMap((e) => (e.received ? [e.received.eventId] : [])))];
+    const ids = [...new Set(scope.envelopes.flatMap((e) => (e.received && !replayIdOf(e) ? [e.received.eventId] : [])))];
     const claims: Claims = { fresh: await store.claim(scope.tx, groupId, ids), returned: [] };
     scope.memo.set(CLAIMS, claims);
     scope.beforeCommit.push(() => store.unclaim(scope.tx, groupId, [...claims.fresh, ...claims.returned]));
@@ -33,6 +39,14 @@ export function inbox(store: Inbox, groupId: string): Middleware {
     const { received, scope } = envelope;
     const tx = scope.tx;
     if (!received || !tx) return next(envelope);
+    const replayId = replayIdOf(envelope);
+    if (replayId) {
+      await tx.query('SAVEPOINT troupe_reprocess');
+      if (!(await store.reclaim(tx, groupId, received.eventId, replayId))) return DUPLICATE;
+      const result = await next(envelope);
+      if (result.outcome !== 'handled') await tx.query('ROLLBACK TO SAVEPOINT troupe_reprocess');
+      return result;
+    }
     const claims = await claimsOf({ ...scope, tx });
     // delete(): a second copy of the same event in this chunk is a duplicate too.
     if (!claims.fresh.delete(received.eventId)) return DUPLICATE;
@@ -40,4 +54,14 @@ export function inbox(store: Inbox, groupId: string): Middleware {
     if (result.outcome !== 'handled') claims.returned.push(received.eventId);
     return result;
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The replay id of a copy to re-apply (reprocess mode, reapplicable handler), else undefined. */
+function replayIdOf(envelope: UnscopedEnvelope): string | undefined {
+  const { headers } = envelope.message;
+  if (headers[REPLAY_HEADER.mode] !== 'reprocess' || !envelope.handler?.reapplicable) return undefined;
+  const id = headers[REPLAY_HEADER.id];
+  return id && UUID.test(id) ? id.toLowerCase() : undefined;
 }
