@@ -25,3 +25,6 @@ export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
 export { TroupeError } from '@troupe/schemas';
 export { DataServiceEnv } from './service/data-service-env';
+export { declaredHandlers, hasEventHandlers } from './topology/service-topology';
+export type { ServiceTopology, DeclaredHandler, PlatformAccess } from './topology/service-topology';
+export type { KafkaSaslOptions, KafkaTlsOptions } from './transport/kafkajs/kafkajs.options';
