@@ -49,7 +49,12 @@ export class CrdSchemas {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(dir = crdSchemasDir()) {
-    const ajv = new Ajv({ strict: false, allErrors: true });
+    // Patterns are Go regular expressions (the API server's); `(?i)` becomes JavaScript's i flag.
+    const goRegExp = (pattern: string, flags: string) =>
+      pattern.includes('(?i)')
+        ? new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`)
+        : new RegExp(pattern, flags);
+    const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp as never } });
     addFormats(ajv);
     for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'int-or-string'])
       ajv.addFormat(format, true);
