@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { loadSettings } from '../../infra/src/settings';
 import { AppName, PLATFORM_APPS, REPO_ROOT } from '../../scripts/start/platform-apps';
@@ -62,6 +64,25 @@ describe('reference system from the build, each service with its own Kafka crede
   afterAll(async () => {
     await platform?.stop();
     await broker.stop();
+  });
+
+  it('needs only production dependencies at run time (the image installs no others)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const app of PLATFORM_APPS) {
+      const bundle = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'apps', app, 'main.js'), 'utf8');
+      const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+      const packages = required.filter(
+        (name) =>
+          !name.startsWith('node:') && !builtinModules.includes(name) && !name.startsWith('.'),
+      );
+      const packageNames = packages.map((name) =>
+        name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0],
+      );
+      expect(packageNames.length).toBeGreaterThan(0);
+      expect([app, packageNames.filter((name) => !(name in pkg.dependencies))]).toEqual([app, []]);
+    }
   });
 
   it('confirms an order through every service; the broadcast feed sees it', async () => {
