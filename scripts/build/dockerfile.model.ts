@@ -57,3 +57,14 @@ export function execForm(instruction: DockerInstruction | undefined): string[] {
     throw new Error(`${instruction.keyword} must use the exec (JSON array) form`);
   return parsed.map(String);
 }
+
+/** The variables a stage's ENV instructions set (`ENV A=1 B=2`; values without spaces). */
+export function envOf(stage: DockerStage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const instruction of stage.instructions.filter((i) => i.keyword === 'ENV'))
+    for (const pair of instruction.args.split(/\s+/)) {
+      const at = pair.indexOf('=');
+      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+  return env;
+}

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { copyOf, execForm, parseDockerfile } from './dockerfile.model';
+import { copyOf, envOf, execForm, parseDockerfile } from './dockerfile.model';
 import { applicationsOf } from './nest-projects';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -90,6 +90,14 @@ describe('Dockerfile', () => {
         `dist/apps/${app}/main.js`,
       ]);
     }
+  });
+
+  it("runs in production mode on the Deployments' port, with its memory options", () => {
+    expect(envOf(stage('runtime'))).toEqual({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      NODE_OPTIONS: '--max-semi-space-size=4',
+    });
   });
 
   it('keeps local state and build output out of the context', () => {
