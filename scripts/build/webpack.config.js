@@ -1,4 +1,5 @@
 // @ts-check
+/* global module */
 /**
  * Nest CLI's webpack defaults for one app (`nest build <app>`), minus its per-app type checker:
  * `npm run typecheck` checks the whole repository once, so ts-loader only transpiles here.

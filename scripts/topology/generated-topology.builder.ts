@@ -14,10 +14,7 @@ import { buildTopology } from './topology.model';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Folders the generator owns entirely (a file there it does not write is stale), and its one file outside them. */
-export const GENERATED_DIRS = [
-  'k8s/base/generated',
-  'k8s/components/autoscaling',
-] as const;
+export const GENERATED_DIRS = ['k8s/base/generated', 'k8s/components/autoscaling'] as const;
 export const ASYNCAPI_FILE = 'docs/asyncapi.yaml';
 
 export const DEFAULT_MONITORING_SOURCES: MonitoringSources = {
@@ -57,20 +54,22 @@ export function buildTopologyFiles(
   };
   files.set(
     `${scaling}/kustomization.yaml`,
-    `${GENERATED_HEADER}\n${stringify(component, { lineWidth: 0 })}`,
+    `${GENERATED_HEADER}\n${stringify(component, { lineWidth: 0, aliasDuplicateObjects: false })}`,
   );
   const version = (
     JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
   ).version;
   files.set(
     ASYNCAPI_FILE,
-    `${GENERATED_HEADER}\n${stringify(asyncApiDocument(topology, version), { lineWidth: 0 })}`,
+    `${GENERATED_HEADER}\n${stringify(asyncApiDocument(topology, version), { lineWidth: 0, aliasDuplicateObjects: false })}`,
   );
   return files;
 }
 
 function yamlDocuments(objects: K8sObject[]): string {
-  const body = objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
+  const body = objects
+    .map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }))
+    .join('---\n');
   return `${GENERATED_HEADER}\n${body}`;
 }
 

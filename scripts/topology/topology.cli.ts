@@ -9,23 +9,24 @@
  */
 for (const name of ['CONSUMER_GROUP', 'FEED_GROUP']) delete process.env[name];
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DEPLOYED_APPS } = require('./app-catalog') as typeof import('./app-catalog');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const builder =
-  require('./generated-topology.builder') as typeof import('./generated-topology.builder');
-
-const files = builder.buildTopologyFiles(DEPLOYED_APPS);
-if (process.argv.includes('--check')) {
-  const problems = builder.staleTopologyFiles(files);
-  if (problems.length > 0) {
-    console.error(
-      `topology: the committed files differ from the apps' declarations; run \`npm run topology\`\n  ${problems.join('\n  ')}`,
-    );
-    process.exit(1);
+// Loaded only now, after the clean-up above (imports would run first).
+async function main(): Promise<void> {
+  const { DEPLOYED_APPS } = await import('./app-catalog');
+  const builder = await import('./generated-topology.builder');
+  const files = builder.buildTopologyFiles(DEPLOYED_APPS);
+  if (process.argv.includes('--check')) {
+    const problems = builder.staleTopologyFiles(files);
+    if (problems.length > 0) {
+      console.error(
+        `topology: the committed files differ from the apps' declarations; run \`npm run topology\`\n  ${problems.join('\n  ')}`,
+      );
+      process.exit(1);
+    }
+    console.log(`topology: ${files.size} generated files are up to date`);
+  } else {
+    builder.writeTopologyFiles(files);
+    console.log(`topology: wrote ${files.size} files (${[...files.keys()].join(', ')})`);
   }
-  console.log(`topology: ${files.size} generated files are up to date`);
-} else {
-  builder.writeTopologyFiles(files);
-  console.log(`topology: wrote ${files.size} files (${[...files.keys()].join(', ')})`);
 }
+
+void main();

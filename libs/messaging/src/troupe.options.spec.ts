@@ -19,6 +19,8 @@ describe('resolveTroupeOptions', () => {
     [{ ...valid, topics: { partitions: 0 } }, 'topics.partitions must be a positive integer'],
     [{ ...valid, consumer: { chunkSize: 1.5 } }, 'consumer.chunkSize must be a positive integer'],
     [{ ...valid, shutdownTimeoutMs: -1 }, 'shutdownTimeoutMs must be a positive number'],
+    [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } } }, 'kafka.sasl.mechanism must be plain, scram-sha-256 or scram-sha-512'],
+    [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'scram-sha-512' as const, username: 'u', password: '' } } }, 'kafka.sasl needs a username and a password'],
   ])('refuses a bad setting with its name (%#)', (options, message) => {
     expect(() => resolveTroupeOptions(options)).toThrow(message);
   });
