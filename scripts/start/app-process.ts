@@ -7,7 +7,7 @@ import { REPO_ROOT } from './platform-apps';
 export interface AppProcessOptions {
   /** The app's name: log prefix and file name. */
   name: string;
-  /** The TypeScript entry point (main.ts). */
+  /** The entry point: main.ts (run through ts-node) or a built main.js (run by node alone). */
   entry: string;
   port: number;
   /** The complete environment of the child. */
@@ -71,13 +71,15 @@ export class AppProcess {
     );
     const child = spawn(
       process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        this.options.entry,
-      ],
+      this.options.entry.endsWith('.js')
+        ? [this.options.entry]
+        : [
+            '-r',
+            'ts-node/register/transpile-only',
+            '-r',
+            'tsconfig-paths/register',
+            this.options.entry,
+          ],
       {
         cwd: REPO_ROOT,
         env: this.options.env,

@@ -60,6 +60,10 @@ export const DEFAULT_LOG_DIR = path.join(REPO_ROOT, 'infra', '.data', 'apps');
 export const entryOf = (app: AppName): string =>
   path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts');
 
+/** What `npm run build` writes for an app (the Docker image runs the same file). */
+export const builtEntryOf = (app: AppName): string =>
+  path.join(REPO_ROOT, 'dist', 'apps', app, 'main.js');
+
 export function isAppName(name: string): name is AppName {
   return (PLATFORM_APPS as readonly string[]).includes(name);
 }

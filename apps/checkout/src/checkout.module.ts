@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TroupeModule, loadConfig } from '@troupe/messaging';
 import { CheckoutController } from './api/checkout.controller';
 import { CheckoutConfig } from './checkout.config';
+import { checkoutTopology } from './checkout.topology';
 import { BasicServices } from './clients/basic-services.client';
 import { CheckoutService } from './domain/checkout.service';
 
@@ -24,7 +25,10 @@ class CheckoutConfigModule {}
     TroupeModule.forRootAsync({
       inject: [CheckoutConfig],
       useFactory: (config: CheckoutConfig) =>
-        config.troupeOptions('checkout', { relay: false, topics: { create: false } }),
+        config.troupeOptions(checkoutTopology.service, {
+          relay: false,
+          topics: { create: false },
+        }),
     }),
   ],
   controllers: [CheckoutController],

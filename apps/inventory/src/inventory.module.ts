@@ -2,11 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
-import { StockRejected, StockReleased, StockReserved } from '@troupe/schemas';
 import { ReservationsController } from './api/reservations.controller';
 import { StockController } from './api/stock.controller';
-import { OrderStockHandler } from './handlers/order-stock.handler';
 import { InventoryConfig } from './inventory.config';
+import { inventoryTopology } from './inventory.topology';
 import { inventoryDatabaseOptions } from './persistence/inventory-database.options';
 import { Reservation } from './persistence/reservation.entity';
 import { StockItem } from './persistence/stock-item.entity';
@@ -24,13 +23,17 @@ export class InventoryModule {
         TypeOrmModule.forFeature([StockItem, Reservation]),
         TroupeModule.forRoot(
           config.troupeOptions(service, {
-            publishes: [StockReserved, StockRejected, StockReleased],
+            publishes: inventoryTopology.publishes,
             log: jsonLogger(service, config.LOG_LEVEL),
           }),
         ),
       ],
       controllers: [StockController, ReservationsController],
-      providers: [{ provide: InventoryConfig, useValue: config }, StockLedger, OrderStockHandler],
+      providers: [
+        { provide: InventoryConfig, useValue: config },
+        StockLedger,
+        ...inventoryTopology.handlers,
+      ],
     };
   }
 }

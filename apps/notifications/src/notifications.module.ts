@@ -7,9 +7,8 @@ import { NotificationsController } from './api/notifications.controller';
 import { NotificationProvider } from './domain/notification-provider.port';
 import { Notifier } from './domain/notifier';
 import { OrderFeed } from './domain/order-feed';
-import { OrderFeedHandlers } from './handlers/order-feed.handler';
-import { NotificationHandlers } from './handlers/notification.handler';
 import { NotificationsConfig } from './notifications.config';
+import { notificationsTopology } from './notifications.topology';
 import { NotificationRecord } from './persistence/notification.entity';
 import { NotificationsTables1733000000000 } from './persistence/notifications-tables.migration';
 import { NotificationRepository } from './persistence/notification.repository';
@@ -46,7 +45,10 @@ class NotificationsConfigModule {}
       inject: [NotificationsConfig],
       // Publishes nothing, so no relay.
       useFactory: (config: NotificationsConfig) =>
-        config.troupeOptions('notifications', { relay: false }),
+        config.troupeOptions(notificationsTopology.service, {
+          relay: false,
+          publishes: notificationsTopology.publishes,
+        }),
     }),
   ],
   controllers: [NotificationsController, FeedController],
@@ -55,8 +57,7 @@ class NotificationsConfigModule {}
     Notifier,
     NotificationRepository,
     OrderFeed,
-    NotificationHandlers,
-    OrderFeedHandlers,
+    ...notificationsTopology.handlers,
   ],
 })
 export class NotificationsModule {}

@@ -2,11 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
-import { OrderCancelled, OrderConfirmed, OrderPlaced } from '@troupe/schemas';
 import { OrderPlacementService } from './api/order-placement.service';
 import { OrdersController } from './api/orders.controller';
-import { OrderOutcomeHandler } from './handlers/order-outcome.handler';
 import { OrdersConfig } from './orders.config';
+import { ordersTopology } from './orders.topology';
 import { Order } from './persistence/order.entity';
 import { ordersDatabaseOptions } from './persistence/orders-database.options';
 
@@ -25,7 +24,7 @@ export class OrdersModule {
         TypeOrmModule.forFeature([Order]),
         TroupeModule.forRoot(
           config.troupeOptions(service, {
-            publishes: [OrderPlaced, OrderCancelled, OrderConfirmed],
+            publishes: ordersTopology.publishes,
             log: jsonLogger(service, config.LOG_LEVEL),
           }),
         ),
@@ -34,7 +33,7 @@ export class OrdersModule {
       providers: [
         { provide: OrdersConfig, useValue: config },
         OrderPlacementService,
-        OrderOutcomeHandler,
+        ...ordersTopology.handlers,
       ],
     };
   }

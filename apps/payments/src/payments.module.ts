@@ -2,12 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
-import { PaymentAuthorized, PaymentFailed, PaymentRefunded } from '@troupe/schemas';
 import { SimulatedBankGateway } from './adapters/simulated-bank.gateway';
 import { PaymentsController } from './api/payments.controller';
 import { BankGateway } from './domain/bank-gateway.port';
-import { OrderPaymentHandler } from './handlers/order-payment.handler';
 import { PaymentsConfig } from './payments.config';
+import { paymentsTopology } from './payments.topology';
 import { Payment } from './persistence/payment.entity';
 import { paymentsDatabaseOptions } from './persistence/payments-database.options';
 
@@ -23,7 +22,7 @@ export class PaymentsModule {
         TypeOrmModule.forFeature([Payment]),
         TroupeModule.forRoot(
           config.troupeOptions(service, {
-            publishes: [PaymentAuthorized, PaymentFailed, PaymentRefunded],
+            publishes: paymentsTopology.publishes,
             log: jsonLogger(service, config.LOG_LEVEL),
           }),
         ),
@@ -39,7 +38,7 @@ export class PaymentsModule {
               failureRate: config.PAYMENT_FAILURE_RATE,
             }),
         },
-        OrderPaymentHandler,
+        ...paymentsTopology.handlers,
       ],
     };
   }

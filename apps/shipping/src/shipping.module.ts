@@ -2,12 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
-import { ShipmentScheduled } from '@troupe/schemas';
 import { ShipmentsController } from './api/shipments.controller';
-import { ShipmentReadinessHandler } from './handlers/shipment-readiness.handler';
 import { Shipment } from './persistence/shipment.entity';
 import { shippingDatabaseOptions } from './persistence/shipping-database.options';
 import { ShippingConfig } from './shipping.config';
+import { shippingTopology } from './shipping.topology';
 
 /** Shipping: schedules one shipment per order once its payment is authorized and its stock reserved. */
 @Module({})
@@ -21,13 +20,13 @@ export class ShippingModule {
         TypeOrmModule.forFeature([Shipment]),
         TroupeModule.forRoot(
           config.troupeOptions(service, {
-            publishes: [ShipmentScheduled],
+            publishes: shippingTopology.publishes,
             log: jsonLogger(service, config.LOG_LEVEL),
           }),
         ),
       ],
       controllers: [ShipmentsController],
-      providers: [{ provide: ShippingConfig, useValue: config }, ShipmentReadinessHandler],
+      providers: [{ provide: ShippingConfig, useValue: config }, ...shippingTopology.handlers],
     };
   }
 }

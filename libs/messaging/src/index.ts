@@ -65,3 +65,6 @@ export { Inbox } from './consumer/inbox/inbox';
 export { ParkingLot } from './consumer/parking/parking-lot';
 export type { ParkedEvent } from './consumer/parking/parking-lot';
 export { DataServiceEnv } from './service/data-service-env';
+export { declaredHandlers, hasEventHandlers } from './topology/service-topology';
+export type { ServiceTopology, DeclaredHandler, PlatformAccess } from './topology/service-topology';
+export type { KafkaSaslOptions, KafkaTlsOptions } from './transport/kafkajs/kafkajs.options';

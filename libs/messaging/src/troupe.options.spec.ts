@@ -33,6 +33,8 @@ describe('resolveTroupeOptions', () => {
     [{ ...valid, consumer: { handlerTimeoutMs: 0 } }, 'consumer.handlerTimeoutMs must be a positive number, got 0'],
     [{ ...valid, consumer: { lockTimeoutMs: 2.5 } }, 'consumer.lockTimeoutMs must be a positive integer'],
     [{ ...valid, consumer: { inboxRetentionMs: NaN } }, 'consumer.inboxRetentionMs must be a positive number'],
+    [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } } }, 'kafka.sasl.mechanism must be plain, scram-sha-256 or scram-sha-512'],
+    [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'scram-sha-512' as const, username: 'u', password: '' } } }, 'kafka.sasl needs a username and a password'],
   ])('refuses a bad setting with its name (%#)', (options, message) => {
     expect(() => resolveTroupeOptions(options)).toThrow(message);
   });

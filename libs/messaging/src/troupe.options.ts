@@ -122,6 +122,9 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
     if (brokers.length === 0) fail('kafka.brokers', 'must list at least one host:port');
     for (const broker of brokers) if (!/^[^:\s]+:\d+$/.test(broker)) fail('kafka.brokers', `has "${broker}", expected host:port`);
   }
+  const sasl = options.kafka?.sasl;
+  if (sasl && !['plain', 'scram-sha-256', 'scram-sha-512'].includes(sasl.mechanism)) fail('kafka.sasl.mechanism', `must be plain, scram-sha-256 or scram-sha-512, got "${sasl.mechanism}"`);
+  if (sasl && (!sasl.username || !sasl.password)) fail('kafka.sasl', 'needs a username and a password');
   try {
     new URL(options.schemaRegistry?.url);
   } catch {

@@ -1,12 +1,14 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { jsonLogger } from '@troupe/observability';
 import { TroupeOptions } from '../troupe.options';
+import { KafkaSecurityEnv } from './kafka-security-env';
 
 /**
  * Settings every Troupe service reads from its environment. Apps extend this class with their
- * own. Defaults suit `npm start` on a developer machine.
+ * own. Defaults suit `npm start` on a developer machine. Kafka authentication and TLS settings
+ * (KAFKA_SASL_*, KAFKA_SSL*) are in {@link KafkaSecurityEnv}.
  */
-export class PlatformEnv {
+export class PlatformEnv extends KafkaSecurityEnv {
   /** HTTP port of the service. */
   @IsInt()
   @Min(1)
@@ -30,6 +32,10 @@ export class PlatformEnv {
   @Min(1)
   TOPIC_PARTITIONS: number = 6;
 
+  /** Create missing topics at start-up. Default true; false where topics are declared (Kubernetes: KafkaTopic). */
+  @IsBoolean()
+  TOPIC_CREATE = true;
+
   /** Replica id; broadcast consumer groups are `<group>.<instance>`. Default: hostname-pid. */
   @IsOptional()
   @Matches(/^[a-zA-Z0-9._-]+$/)
@@ -46,9 +52,9 @@ export class PlatformEnv {
   troupeOptions(service: string, extra: Partial<TroupeOptions> = {}): TroupeOptions {
     return {
       service,
-      kafka: { brokers: this.KAFKA_BROKERS.split(',') },
+      kafka: { brokers: this.KAFKA_BROKERS.split(','), ...this.kafkaSecurity() },
       schemaRegistry: { url: this.SCHEMA_REGISTRY_URL },
-      topics: { partitions: this.TOPIC_PARTITIONS },
+      topics: { partitions: this.TOPIC_PARTITIONS, create: this.TOPIC_CREATE },
       instanceId: this.TROUPE_INSTANCE_ID,
       topicPrefix: this.TOPIC_PREFIX,
       log: jsonLogger(service, this.LOG_LEVEL),

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, Kafka, KafkaConfig, LogEntry, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, KafkaConfig, LogEntry, SASLOptions, logLevel } from 'kafkajs';
 import { ClusterAdmin, ClusterAdminOptions, ClusterAdminSource } from '../cluster-admin.port';
 import { PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
 import { KafkajsClusterAdmin } from './kafkajs-cluster-admin';
@@ -20,6 +20,7 @@ export class KafkajsTransport implements Transport, ClusterAdminSource {
     this.kafkaConfig = {
       clientId: options.clientId ?? 'troupe',
       brokers: options.brokers,
+      ...securityOf(options),
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
         const { message, ...extra } = entry.log;
@@ -163,4 +164,21 @@ export class KafkajsTransport implements Transport, ClusterAdminSource {
 
 function defaultLog(level: string, message: string, extra?: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`);
+}
+
+/** kafkajs' sasl and ssl settings from Troupe's (kafkajs reads `ssl: true` as Node's CA store). */
+function securityOf(options: KafkaTransportOptions): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  const { sasl, ssl } = options;
+  const tls = typeof ssl === 'object' ? { ca: ssl.ca, rejectUnauthorized: ssl.rejectUnauthorized ?? true } : ssl;
+  const withTls = tls === undefined ? {} : { ssl: tls };
+  if (!sasl) return withTls;
+  // Each mechanism is its own member of kafkajs' SASLOptions union, hence the switch.
+  const { username, password } = sasl;
+  const auth: SASLOptions =
+    sasl.mechanism === 'plain'
+      ? { mechanism: 'plain', username, password }
+      : sasl.mechanism === 'scram-sha-256'
+        ? { mechanism: 'scram-sha-256', username, password }
+        : { mechanism: 'scram-sha-512', username, password };
+  return { sasl: auth, ...withTls };
 }
