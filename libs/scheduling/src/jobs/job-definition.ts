@@ -2,9 +2,10 @@
  * What happens to firings that were missed (the scheduler was down, or the previous run was
  * still going) when the scheduler notices them later than `misfireGraceMs`:
  * - `skip`: none of them runs; the job waits for its next firing on time.
- * - `fire-once`: the latest of them runs once, the others are skipped.
+ * - `fire-once`: the latest of them runs once (late), the others are skipped.
  * - `backfill`: the latest `limit` of them run, oldest first; older ones are skipped.
- * Skipped firings appear in the run history as MISSED, so each firing is accounted for.
+ * Firings noticed in time always run. Skipped firings appear in the run history as MISSED, so
+ * every firing is accounted for.
  */
 export type MisfirePolicy =
   { policy: 'skip' } | { policy: 'fire-once' } | { policy: 'backfill'; limit: number };

@@ -33,10 +33,13 @@ describe('decideFirings', () => {
     });
   });
 
-  it('fire-once: an on-time firing in the same decision is the once', () => {
+  it('fire-once: runs the latest missed firing also when an on-time one is due', () => {
     expect(decideFirings(due, now, grace, { policy: 'fire-once' })).toEqual({
-      run: [{ scheduledAt: ago(0), trigger: 'schedule' }],
-      missed: [ago(40), ago(30), ago(20), ago(10)],
+      run: [
+        { scheduledAt: ago(10), trigger: 'misfire' },
+        { scheduledAt: ago(0), trigger: 'schedule' },
+      ],
+      missed: [ago(40), ago(30), ago(20)],
     });
   });
 

@@ -16,9 +16,8 @@ export interface FiringDecision {
 
 /**
  * Decides which due firings (oldest first) run. A firing noticed within `graceMs` of its time
- * is on time and always runs. The later ones are misfires and the policy decides: `skip` runs
- * none; `fire-once` runs the latest, unless an on-time firing runs anyway (that run is the
- * once); `backfill` runs the latest `limit` of them besides the on-time ones.
+ * is on time and always runs. The later ones are misfires and only for them the policy decides:
+ * `skip` runs none, `fire-once` runs the latest of them, `backfill` the latest `limit`.
  */
 export function decideFirings(
   due: readonly Date[],
@@ -28,14 +27,7 @@ export function decideFirings(
 ): FiringDecision {
   const late = due.filter((firing) => now.getTime() - firing.getTime() > graceMs);
   const onTime = due.filter((firing) => now.getTime() - firing.getTime() <= graceMs);
-  const keep =
-    misfire.policy === 'skip'
-      ? 0
-      : misfire.policy === 'fire-once'
-        ? onTime.length > 0
-          ? 0
-          : 1
-        : misfire.limit;
+  const keep = misfire.policy === 'skip' ? 0 : misfire.policy === 'fire-once' ? 1 : misfire.limit;
   const rescued = keep > 0 ? late.slice(-keep) : [];
   return {
     run: [
