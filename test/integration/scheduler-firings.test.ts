@@ -39,9 +39,7 @@ describe('scheduled job firings', () => {
   const seconds = (d: Date) => d.getTime() / 1000;
 
   it('runs every firing of a per-second job exactly once across three replicas', async () => {
-    const started = await Promise.all(
-      [1, 2, 3].map(() => startReplica('exactly-once', db.schema)),
-    );
+    const started = await Promise.all([1, 2, 3].map(() => startReplica('exactly-once', db.schema)));
     replicas.push(...started);
     const allUp = new Date();
     await waitFor(
@@ -70,9 +68,7 @@ describe('scheduled job firings', () => {
     );
     // No firing between the first and the last was left out.
     const first = seconds(effects[0].scheduled_at);
-    expect(effects.map((e) => seconds(e.scheduled_at))).toEqual(
-      effects.map((_, i) => first + i),
-    );
+    expect(effects.map((e) => seconds(e.scheduled_at))).toEqual(effects.map((_, i) => first + i));
     const byReplica = new Map<string, number>();
     for (const e of effects) byReplica.set(e.replica, (byReplica.get(e.replica) ?? 0) + 1);
     expect([...byReplica.keys()].every((r) => started.some((s) => s.replica === r))).toBe(true);
@@ -136,7 +132,9 @@ describe('scheduled job firings', () => {
         ...history.filter((r) => r.claimed_at > restartedAt).map((r) => r.claimed_at.getTime()),
       );
       const decision = history.filter((r) => r.claimed_at.getTime() === firstClaim);
-      expect(decision.map((r) => seconds(r.scheduled_at))).toEqual(expect.arrayContaining(downtime));
+      expect(decision.map((r) => seconds(r.scheduled_at))).toEqual(
+        expect.arrayContaining(downtime),
+      );
       expect(decision.every((r) => r.replica === second.replica)).toBe(true);
       const late = decision.filter((r) => r.trigger === 'misfire');
       expect(late.length).toBeGreaterThanOrEqual(downtime.length);
@@ -150,7 +148,9 @@ describe('scheduled job firings', () => {
         'SELECT scheduled_at FROM job_effects WHERE job = $1',
         [job],
       );
-      const ran = history.filter((r) => r.outcome === 'SUCCEEDED').map((r) => seconds(r.scheduled_at));
+      const ran = history
+        .filter((r) => r.outcome === 'SUCCEEDED')
+        .map((r) => seconds(r.scheduled_at));
       expect(effects.map((e) => seconds(e.scheduled_at)).sort((a, b) => a - b)).toEqual(
         ran.sort((a, b) => a - b),
       );

@@ -2,8 +2,10 @@
  * One scheduler replica in a process of its own, for the tests that run several, stop them or
  * kill them: `scheduler-replica.process.ts <scenario>`, with SCHED_SCHEMA (the test's schema,
  * tables already there), SCHED_REPLICA (its replica id), SCHED_GRACE_MS (misfire grace) and,
- * for the tasks scenario, SCHED_TOPIC (where the effect events go). Prints "started" once
- * scheduling, "task-started <id> <attempt>" when an attempt of a task begins, and "stopped"
+ * for the tasks scenario, SCHED_TOPIC (where the effect events go) and SCHED_ENQUEUE (a JSON
+ * list of tasks it creates once started, printing "enqueued <id>" for each). Prints "started" once
+ * scheduling, "task-started <id> <attempt>" when an attempt of a task begins, "succeed-refused <id>
+ * <attempt>" when its commit was refused (the attempt had lost the task), and "stopped"
  * after a graceful stop on SIGTERM (then exits 0).
  *
  * Scenarios: `exactly-once` (one job every second that records each run), `misfire` (three jobs
@@ -18,10 +20,12 @@ import { TROUPE_ENTITIES } from '@troupe/outbox';
 import {
   JobContext,
   JobHandler,
+  NewTask,
   ScheduledJob,
   SchedulingModule,
   TaskContext,
   TaskHandler,
+  TaskQueue,
   TaskRecord,
   TaskRunner,
 } from '@troupe/scheduling';
@@ -94,15 +98,20 @@ class EffectOnceTask implements TaskRunner<{ hangFirstAttempt: boolean }> {
     // The first attempt stalls until this process is killed (or stopped and resumed).
     if (task.data.hangFirstAttempt && ctx.attempt === 1)
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-    return ctx.succeedWith(async (tx) => {
-      await tx.query('INSERT INTO task_effects (task_id, attempt, replica) VALUES ($1, $2, $3)', [
-        task.id,
-        ctx.attempt,
-        replica,
-      ]);
-      await this.outbox.add(tx, EffectDone.of({ taskId: task.id, replica }), { key: task.id });
-      return { doneBy: replica };
-    });
+    try {
+      return await ctx.succeedWith(async (tx) => {
+        await tx.query('INSERT INTO task_effects (task_id, attempt, replica) VALUES ($1, $2, $3)', [
+          task.id,
+          ctx.attempt,
+          replica,
+        ]);
+        await this.outbox.add(tx, EffectDone.of({ taskId: task.id, replica }), { key: task.id });
+        return { doneBy: replica };
+      });
+    } catch (error) {
+      process.stdout.write(`succeed-refused ${task.id} ${ctx.attempt} ${(error as Error).name}\n`);
+      throw error;
+    }
   }
 }
 
@@ -162,6 +171,10 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(ReplicaModule, { logger: ['error'] });
   await app.init();
   process.stdout.write('started\n');
+  for (const task of JSON.parse(process.env.SCHED_ENQUEUE ?? '[]') as NewTask[]) {
+    const { id } = await app.get(TaskQueue).enqueue(task);
+    process.stdout.write(`enqueued ${id}\n`);
+  }
   process.once('SIGTERM', async () => {
     await app.close();
     await dataSource.destroy();
