@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { OrderCancelled, OrderConfirmed, OrderPlaced } from '@troupe/schemas';
+import { OrderCancellationController } from './api/order-cancellation.controller';
+import { OrderCancellationService } from './api/order-cancellation.service';
 import { OrderPlacementService } from './api/order-placement.service';
+import { OrderQueriesController } from './api/order-queries.controller';
 import { OrdersController } from './api/orders.controller';
 import { OrderOutcomeHandler } from './handlers/order-outcome.handler';
 import { OrdersConfig } from './orders.config';
@@ -30,10 +33,11 @@ export class OrdersModule {
           }),
         ),
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, OrderCancellationController, OrderQueriesController],
       providers: [
         { provide: OrdersConfig, useValue: config },
         OrderPlacementService,
+        OrderCancellationService,
         OrderOutcomeHandler,
       ],
     };

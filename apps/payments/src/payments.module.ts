@@ -4,6 +4,7 @@ import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { PaymentAuthorized, PaymentFailed, PaymentRefunded } from '@troupe/schemas';
 import { SimulatedBankGateway } from './adapters/simulated-bank.gateway';
+import { PaymentQueriesController } from './api/payment-queries.controller';
 import { PaymentsController } from './api/payments.controller';
 import { BankGateway } from './domain/bank-gateway.port';
 import { OrderPaymentHandler } from './handlers/order-payment.handler';
@@ -28,7 +29,7 @@ export class PaymentsModule {
           }),
         ),
       ],
-      controllers: [PaymentsController],
+      controllers: [PaymentsController, PaymentQueriesController],
       providers: [
         { provide: PaymentsConfig, useValue: config },
         {

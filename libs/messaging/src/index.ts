@@ -25,3 +25,4 @@ export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
 export { TroupeError } from '@troupe/schemas';
 export { DataServiceEnv } from './service/data-service-env';
+export { AdminTokenGuard, ADMIN_TOKEN, adminTokenProvider } from './service/admin-token.guard';
