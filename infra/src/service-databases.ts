@@ -2,8 +2,8 @@ import { Client } from 'pg';
 import { quoteIdent } from './postgres.part';
 import { InfraSettings } from './settings';
 
-/** The basic services that own data: each gets a login role and a schema of its own. */
-export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shipping', 'notifications'] as const;
+/** The services that own data: each gets a login role and a schema of its own. */
+export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'scheduler'] as const;
 
 /**
  * Creates (idempotently) one login role and one schema per service in the app database. The

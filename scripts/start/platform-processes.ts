@@ -175,6 +175,7 @@ function appEnvironment(
           NOTIFICATIONS_URL: local('notifications'),
         }
       : {}),
+    ...(app === 'scheduler' ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') } : {}),
     ...options.env,
     PORT: String(ports[app]),
     ...options.appEnv?.[app],
