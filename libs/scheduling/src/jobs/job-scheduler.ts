@@ -1,4 +1,4 @@
-import { abortable, describeError } from '../abortable';
+import { abortable, describeError, settlesWithin } from '../abortable';
 import { RunTimeoutError } from '../errors/run-timeout.error';
 import { SchedulerStoppingError } from '../errors/scheduler-stopping.error';
 import { SchedulingMetrics } from '../metrics/scheduling-metrics';
@@ -57,12 +57,7 @@ export class JobScheduler {
     await this.loop;
     this.loop = undefined;
     const all = () => Promise.all([...this.inFlight.values()].map((r) => r.done));
-    const finished = await Promise.race([
-      all().then(() => true),
-      new Promise<false>((resolve) =>
-        setTimeout(() => resolve(false), this.options.shutdownTimeoutMs),
-      ),
-    ]);
+    const finished = await settlesWithin(all(), this.options.shutdownTimeoutMs);
     if (!finished) {
       for (const [key, run] of this.inFlight) run.abort(new SchedulerStoppingError(`run ${key}`));
       await all();

@@ -1,6 +1,6 @@
 import { isRetriable } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
-import { abortable, describeError } from '../abortable';
+import { abortable, describeError, settlesWithin } from '../abortable';
 import { LeaseLostError } from '../errors/lease-lost.error';
 import { RunTimeoutError } from '../errors/run-timeout.error';
 import { SchedulerStoppingError } from '../errors/scheduler-stopping.error';
@@ -54,12 +54,7 @@ export class TaskWorker {
     await this.loop;
     this.loop = undefined;
     const all = () => Promise.all([...this.inFlight.values()].map((t) => t.done));
-    const finished = await Promise.race([
-      all().then(() => true),
-      new Promise<false>((resolve) =>
-        setTimeout(() => resolve(false), this.options.shutdownTimeoutMs),
-      ),
-    ]);
+    const finished = await settlesWithin(all(), this.options.shutdownTimeoutMs);
     if (!finished) {
       for (const [id, task] of this.inFlight) task.abort(new SchedulerStoppingError(`task ${id}`));
       await all();
