@@ -244,7 +244,7 @@ describe('scheduler app', () => {
     }
     const metrics = (await request(scheduler.http).get('/metrics').expect(200)).text;
     expect(metrics).toContain(
-      `${SCHEDULER_METRIC.jobFindings}{job="daily-reconciliation",finding="mismatch:amount-mismatch"} 1`,
+      `${SCHEDULER_METRIC.jobFindings}{job_name="daily-reconciliation",finding="mismatch:amount-mismatch"} 1`,
     );
     expect(metrics).toMatch(
       new RegExp(
@@ -256,7 +256,7 @@ describe('scheduler app', () => {
     );
     expect(metrics).toMatch(
       new RegExp(
-        `${SCHEDULER_METRIC.jobRuns}\\{job="daily-reconciliation",trigger="manual",outcome="SUCCEEDED"\\} 1`,
+        `${SCHEDULER_METRIC.jobRuns}\\{job_name="daily-reconciliation",trigger="manual",outcome="SUCCEEDED"\\} 1`,
       ),
     );
   });

@@ -1,18 +1,18 @@
 /** Every metric the scheduler exports, named in one place (dashboards and alert rules use these). */
 export const SCHEDULER_METRIC = {
-  /** Counter {job, trigger, outcome}: job runs this replica finished. */
+  /** Counter {job_name, trigger, outcome}: job runs this replica finished. */
   jobRuns: 'troupe_scheduler_job_runs_total',
-  /** Histogram {job}: run time of finished runs. */
+  /** Histogram {job_name}: run time of finished runs. */
   jobDuration: 'troupe_scheduler_job_duration_seconds',
-  /** Counter {job}: firings a misfire policy did not run. */
+  /** Counter {job_name}: firings a misfire policy did not run. */
   jobMisfires: 'troupe_scheduler_job_misfires_total',
-  /** Gauge {job}: when the job last succeeded (any replica; read from the run history). */
+  /** Gauge {job_name}: when the job last succeeded (any replica; read from the run history). */
   jobLastSuccess: 'troupe_scheduler_job_last_success_timestamp_seconds',
-  /** Gauge {job}: the time between two firings of the job's schedule (for "overdue" alerts). */
+  /** Gauge {job_name}: the time between two firings of the job's schedule (for "overdue" alerts). */
   jobInterval: 'troupe_scheduler_job_interval_seconds',
-  /** Gauge {job}: 1 while the job is paused. */
+  /** Gauge {job_name}: 1 while the job is paused. */
   jobPaused: 'troupe_scheduler_job_paused',
-  /** Gauge {job, finding}: what the job's last successful run reported (JobContext.report). */
+  /** Gauge {job_name, finding}: what the job's last successful run reported (JobContext.report). */
   jobFindings: 'troupe_scheduler_job_findings',
   /** Counter {type, outcome}: task attempts this replica finished. */
   taskAttempts: 'troupe_scheduler_task_attempts_total',

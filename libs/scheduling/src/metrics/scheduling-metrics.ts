@@ -22,12 +22,13 @@ const EMPTY: SchedulingSnapshot = { jobs: [], tasks: [], oldestPendingAgeSeconds
 
 /**
  * The scheduler's instruments on the service's registry (TroupeMetrics.registry). Counters are
- * what this replica did; gauges are read from the database when scraped.
+ * what this replica did; gauges are read from the database when scraped. The job's label is
+ * `job_name`: Prometheus keeps `job` for the scrape job (it would rename ours exported_job).
  */
 export class SchedulingMetrics {
-  private readonly runs: Counter<'job' | 'trigger' | 'outcome'>;
-  private readonly duration: Histogram<'job'>;
-  private readonly misfires: Counter<'job'>;
+  private readonly runs: Counter<'job_name' | 'trigger' | 'outcome'>;
+  private readonly duration: Histogram<'job_name'>;
+  private readonly misfires: Counter<'job_name'>;
   private readonly attempts: Counter<'type' | 'outcome'>;
   private source: () => Promise<SchedulingSnapshot> = async () => EMPTY;
   private pending?: { at: number; snapshot: Promise<SchedulingSnapshot> };
@@ -37,20 +38,20 @@ export class SchedulingMetrics {
     this.runs = new Counter({
       name: SCHEDULER_METRIC.jobRuns,
       help: 'Job runs this replica finished, by trigger and outcome',
-      labelNames: ['job', 'trigger', 'outcome'],
+      labelNames: ['job_name', 'trigger', 'outcome'],
       registers,
     });
     this.duration = new Histogram({
       name: SCHEDULER_METRIC.jobDuration,
       help: 'Run time of finished job runs',
-      labelNames: ['job'],
+      labelNames: ['job_name'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
     this.misfires = new Counter({
       name: SCHEDULER_METRIC.jobMisfires,
       help: 'Firings that were missed and not run (misfire policy)',
-      labelNames: ['job'],
+      labelNames: ['job_name'],
       registers,
     });
     this.attempts = new Counter({
@@ -80,31 +81,31 @@ export class SchedulingMetrics {
     gauge(
       SCHEDULER_METRIC.jobLastSuccess,
       'When the job last succeeded (unix seconds)',
-      ['job'],
+      ['job_name'],
       (g, s) => {
         for (const job of s.jobs)
-          if (job.lastSuccessAt) g.set({ job: job.job }, job.lastSuccessAt.getTime() / 1000);
+          if (job.lastSuccessAt) g.set({ job_name: job.job }, job.lastSuccessAt.getTime() / 1000);
       },
     );
     gauge(
       SCHEDULER_METRIC.jobInterval,
       'Seconds between two firings of the job',
-      ['job'],
+      ['job_name'],
       (g, s) => {
-        for (const job of s.jobs) g.set({ job: job.job }, job.intervalSeconds);
+        for (const job of s.jobs) g.set({ job_name: job.job }, job.intervalSeconds);
       },
     );
-    gauge(SCHEDULER_METRIC.jobPaused, '1 while the job is paused', ['job'], (g, s) => {
-      for (const job of s.jobs) g.set({ job: job.job }, job.paused ? 1 : 0);
+    gauge(SCHEDULER_METRIC.jobPaused, '1 while the job is paused', ['job_name'], (g, s) => {
+      for (const job of s.jobs) g.set({ job_name: job.job }, job.paused ? 1 : 0);
     });
     gauge(
       SCHEDULER_METRIC.jobFindings,
       "What the job's last successful run reported",
-      ['job', 'finding'],
+      ['job_name', 'finding'],
       (g, s) => {
         for (const job of s.jobs)
           for (const [finding, value] of Object.entries(job.findings))
-            g.set({ job: job.job, finding }, value);
+            g.set({ job_name: job.job, finding }, value);
       },
     );
     gauge(SCHEDULER_METRIC.tasks, 'Tasks by type and status', ['type', 'status'], (g, s) => {
@@ -126,12 +127,12 @@ export class SchedulingMetrics {
   }
 
   jobRunFinished(job: string, trigger: string, outcome: string, seconds?: number): void {
-    this.runs.inc({ job, trigger, outcome });
-    if (seconds !== undefined) this.duration.observe({ job }, seconds);
+    this.runs.inc({ job_name: job, trigger, outcome });
+    if (seconds !== undefined) this.duration.observe({ job_name: job }, seconds);
   }
 
   misfired(job: string, count: number): void {
-    if (count > 0) this.misfires.inc({ job }, count);
+    if (count > 0) this.misfires.inc({ job_name: job }, count);
   }
 
   taskAttemptFinished(type: string, outcome: string): void {
