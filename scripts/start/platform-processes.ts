@@ -175,7 +175,9 @@ function appEnvironment(
           NOTIFICATIONS_URL: local('notifications'),
         }
       : {}),
-    ...(app === 'scheduler' ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') } : {}),
+    ...(app === 'scheduler'
+      ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') }
+      : {}),
     ...options.env,
     PORT: String(ports[app]),
     ...options.appEnv?.[app],

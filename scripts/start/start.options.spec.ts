@@ -9,7 +9,15 @@ describe('parseStartOptions', () => {
       stockShare: 0.1,
       durationS: undefined,
       logs: 'warn',
-      apps: ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'checkout', 'scheduler'],
+      apps: [
+        'orders',
+        'payments',
+        'inventory',
+        'shipping',
+        'notifications',
+        'checkout',
+        'scheduler',
+      ],
     });
     expect(parseStartOptions(['--demo']).logs).toBe('error');
   });

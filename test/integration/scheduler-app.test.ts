@@ -1,97 +1,37 @@
-import { INestApplication } from '@nestjs/common';
 import { SCHEDULER_METRIC, TaskQueue } from '@troupe/scheduling';
 import { OrderCancelled } from '@troupe/schemas';
-import { testInfra, waitFor } from '@troupe/testing';
-import { AddressInfo } from 'node:net';
+import { waitFor } from '@troupe/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { OrdersConfig } from '../../apps/orders/src/orders.config';
-import { OrdersModule } from '../../apps/orders/src/orders.module';
-import { Order } from '../../apps/orders/src/persistence/order.entity';
-import { PaymentsConfig } from '../../apps/payments/src/payments.config';
-import { PaymentsModule } from '../../apps/payments/src/payments.module';
 import { Payment } from '../../apps/payments/src/persistence/payment.entity';
-import { SchedulerConfig } from '../../apps/scheduler/src/scheduler.config';
-import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module';
-import { spawnTs } from '../support/child-process';
-import { DomainApp, sandboxConfig, startDomainApp } from '../support/domain-harness';
+import { SchedulerShop, startSchedulerShop } from '../support/scheduler-shop';
 
 /**
  * The scheduler app in-process against the real orders and payments apps (sandboxed, over
  * HTTP on loopback) and real PostgreSQL and Kafka: its reference jobs, its admin API and its
- * metrics; and its start-up refusals as a real process.
+ * metrics.
  */
 describe('scheduler app', () => {
   const TOKEN = 'it-admin-token-0123456789';
-  let ordersConfig: Awaited<ReturnType<typeof sandboxConfig<OrdersConfig>>>;
-  let paymentsConfig: Awaited<ReturnType<typeof sandboxConfig<PaymentsConfig>>>;
-  let schedulerConfig: Awaited<ReturnType<typeof sandboxConfig<SchedulerConfig>>>;
-  let orders: DomainApp;
-  let payments: DomainApp;
-  let scheduler: DomainApp;
-
-  const listen = async (app: INestApplication) => {
-    await app.listen(0, '127.0.0.1');
-    return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  };
+  let shop: SchedulerShop;
 
   beforeAll(async () => {
-    ordersConfig = await sandboxConfig(OrdersConfig, 'orders');
-    paymentsConfig = await sandboxConfig(PaymentsConfig, 'payments');
-    orders = await startDomainApp(OrdersModule.forRoot(ordersConfig));
-    payments = await startDomainApp(PaymentsModule.forRoot(paymentsConfig));
-    schedulerConfig = await sandboxConfig(SchedulerConfig, 'scheduler', {
-      ORDERS_URL: await listen(orders.app),
-      PAYMENTS_URL: await listen(payments.app),
-      ADMIN_TOKEN: TOKEN,
+    shop = await startSchedulerShop(TOKEN, {
       ORDER_PENDING_TIMEOUT_S: '60',
       SCHEDULER_JOB_SCHEDULES: 'deadline-monitor=* * * * * *',
       RECONCILIATION_REVIEW_DELAY_S: '5',
     });
-    scheduler = await startDomainApp(SchedulerModule.forRoot(schedulerConfig));
   });
 
   afterAll(async () => {
-    await scheduler?.stop();
-    await orders?.stop();
-    await payments?.stop();
-    for (const config of [schedulerConfig, ordersConfig, paymentsConfig])
-      await config?.dropSchema();
+    await shop?.stop();
   });
 
-  const admin = (method: 'get' | 'post', path: string, token: string | null = TOKEN) => {
-    const call = request(scheduler.http)[method](path);
-    return token ? call.set('authorization', `Bearer ${token}`) : call;
-  };
-  const seedOrder = async (status: Order['status'], ageMs: number, totalCents = 500) => {
-    const id = randomUUID();
-    const at = new Date(Date.now() - ageMs);
-    await orders.dataSource.getRepository(Order).insert({
-      id,
-      customerId: 'c-seeded',
-      status,
-      cancelReason: null,
-      items: [{ sku: 'SKU-A', quantity: 1, unitPriceCents: totalCents }],
-      totalCents,
-      idempotencyKey: null,
-      createdAt: at,
-      updatedAt: at,
-    });
-    return id;
-  };
-  const seedPayment = async (orderId: string, status: Payment['status'], amountCents = 500) => {
-    await payments.dataSource.getRepository(Payment).insert({
-      id: randomUUID(),
-      orderId,
-      status,
-      amountCents,
-      reason: null,
-    });
-  };
-  const taskOf = async (type: string, externalRef: string) =>
-    (await admin('get', '/admin/tasks').query({ type, externalRef }).expect(200)).body[0];
-  const orderOf = async (id: string) =>
-    (await request(orders.http).get(`/orders/${id}`).expect(200)).body;
+  const admin: SchedulerShop['admin'] = (...args) => shop.admin(...args);
+  const seedOrder: SchedulerShop['seedOrder'] = (...args) => shop.seedOrder(...args);
+  const seedPayment: SchedulerShop['seedPayment'] = (...args) => shop.seedPayment(...args);
+  const taskOf: SchedulerShop['taskOf'] = (...args) => shop.taskOf(...args);
+  const orderOf: SchedulerShop['orderOf'] = (...args) => shop.orderOf(...args);
 
   it('refuses the admin API without the right token (401 problem details)', async () => {
     for (const token of [null, 'not-the-token-at-all']) {
@@ -135,7 +75,7 @@ describe('scheduler app', () => {
       250,
     );
     expect(await orderOf(stuck)).toMatchObject({ status: 'CANCELLED', cancelReason: 'timeout' });
-    expect(await orders.published(OrderCancelled, stuck)).toBe(1);
+    expect(await shop.orders.published(OrderCancelled, stuck)).toBe(1);
     const task = await waitFor('its task SUCCEEDED', async () => {
       const found = await taskOf('cancel-stuck-order', stuck);
       return found?.status === 'SUCCEEDED' && found;
@@ -211,7 +151,7 @@ describe('scheduler app', () => {
       }),
     });
     // The refund arrives late: its review finds it resolved; the others stay open.
-    await payments.dataSource
+    await shop.payments.dataSource
       .getRepository(Payment)
       .update({ orderId: refundMissing }, { status: 'REFUNDED' });
     const resolved = await waitFor(
@@ -242,7 +182,7 @@ describe('scheduler app', () => {
       );
       expect(open.lastError).toMatch(/^still mismatched/);
     }
-    const metrics = (await request(scheduler.http).get('/metrics').expect(200)).text;
+    const metrics = (await request(shop.scheduler.http).get('/metrics').expect(200)).text;
     expect(metrics).toContain(
       `${SCHEDULER_METRIC.jobFindings}{job_name="daily-reconciliation",finding="mismatch:amount-mismatch"} 1`,
     );
@@ -263,7 +203,7 @@ describe('scheduler app', () => {
 
   it('retries a FAILED task by hand: PENDING again with a fresh budget; only FAILED tasks', async () => {
     // An order orders does not know: the cancellation fails at once (not retriable).
-    const { id } = await scheduler.app.get(TaskQueue).enqueue({
+    const { id } = await shop.scheduler.app.get(TaskQueue).enqueue({
       type: 'cancel-stuck-order',
       externalRef: randomUUID(),
       data: { orderId: randomUUID() },
@@ -333,40 +273,5 @@ describe('scheduler app', () => {
         )
       ).errors[0].field,
     ).toBe('limit');
-  });
-
-  it.each([
-    [
-      { SCHEDULER_JOB_SCHEDULES: 'deadline-monitor=99 * * * *' },
-      'job "deadline-monitor": cron expression "99 * * * *" is invalid',
-    ],
-    [
-      { SCHEDULER_JOB_ZONES: 'daily-reconciliation=Mars/Olympus_Mons' },
-      'job "daily-reconciliation": zone "Mars/Olympus_Mons" is not an IANA time zone',
-    ],
-    [
-      { SCHEDULER_JOB_SCHEDULES: 'billing=0 * * * *' },
-      'job "billing": a schedule is configured for it, but no such job exists',
-    ],
-  ])('does not start with %j, naming the job', async (env, message) => {
-    const child = spawnTs('apps/scheduler/src/main.ts', [], {
-      DATABASE_URL: testInfra.databaseUrl(),
-      DATABASE_SCHEMA: schedulerConfig.DATABASE_SCHEMA,
-      KAFKA_BROKERS: testInfra.kafkaBrokers().join(','),
-      SCHEMA_REGISTRY_URL: testInfra.schemaRegistryUrl(),
-      PORT: '3499',
-      ...env,
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
-    const errors = child
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { level: string; msg: string })
-      .filter((line) => line.level === 'error');
-    expect(errors.map((e) => e.msg)).toEqual([
-      expect.stringContaining(`scheduler failed to start: ${message}`),
-    ]);
   });
 });
