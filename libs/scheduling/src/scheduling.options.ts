@@ -14,8 +14,9 @@ export interface SchedulingOptions {
   /** How often due firings are looked for. Default 1000 ms. */
   tickIntervalMs?: number;
   /**
-   * A firing noticed later than this after its time is a misfire (the scheduler was down or
-   * busy) and its job's misfire policy decides; earlier it simply runs. Default 60000 ms.
+   * A firing noticed later than this after its time, or later than its job's period if that is
+   * shorter, is a misfire (the scheduler was down or busy) and its job's misfire policy decides;
+   * earlier it simply runs. Default 60000 ms.
    */
   misfireGraceMs?: number;
   /** Missed firings recorded one by one per decision; older ones are only counted. Default 100. */

@@ -101,7 +101,15 @@ export class JobRunStore {
       const max = Math.max(maxRecorded, misfire.policy === 'backfill' ? misfire.limit : 0) + 1;
       const due = job.schedule.firingsBetween(state.decided_to as Date, now, max);
       if (due.firings.length === 0) return none;
-      const decision = decideFirings(due.firings, now, graceMs, misfire);
+      // Late by a whole period is late whatever the grace: a restart does not fire a burst.
+      const latest = due.firings[due.firings.length - 1];
+      const period = job.schedule.intervalSeconds(new Date(latest.getTime() - 1)) * 1000;
+      const decision = decideFirings(
+        due.firings,
+        now,
+        Math.min(graceMs, period || graceMs),
+        misfire,
+      );
       const timeout = job.definition.timeoutMs + ABANDON_AFTER_TIMEOUT_MS;
       const rows = [
         ...decision.run.map((run, i) => ({
