@@ -32,8 +32,12 @@ describe('scheduler tasks', () => {
     db = await createSchedulerSchema();
   });
 
+  // Each test has only its own replicas: the one that takes a task over is one of them.
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((r) => stopReplica(r)));
+  });
+
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => stopReplica(r)));
     await db?.drop();
     await deleteTopics([topic]);
   });
