@@ -8,6 +8,7 @@ export const PLATFORM_APPS = [
   'shipping',
   'notifications',
   'checkout',
+  'scheduler',
   'compensation',
 ] as const;
 
@@ -26,7 +27,8 @@ export const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
   inventory: 3,
   shipping: 4,
   notifications: 5,
-  // 6 and 7 are taken by the scheduler and tasks apps.
+  scheduler: 6,
+  // 7 is taken by the tasks app.
   compensation: 8,
 };
 
@@ -49,6 +51,7 @@ export const DATA_OWNING_APPS: ReadonlySet<AppName> = new Set([
   'inventory',
   'shipping',
   'notifications',
+  'scheduler',
   'compensation',
 ]);
 

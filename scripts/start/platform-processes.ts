@@ -191,6 +191,9 @@ function appEnvironment(
     // The reference system's broadcast group: each notifications replica has one, which the
     // lag exporter deletes once that replica is gone.
     ...(app === 'compensation' ? { LAG_BROADCAST_GROUPS: 'notifications-feed' } : {}),
+    ...(app === 'scheduler'
+      ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') }
+      : {}),
     ...options.env,
     PORT: String(ports[app]),
     ...options.appEnv?.[app],

@@ -82,6 +82,10 @@ async function main(options: StartOptions): Promise<number> {
   }
   if (platform.urls.notifications)
     say(`  live feed:      curl -N ${platform.urls.notifications}/feed`);
+  if (platform.urls.scheduler)
+    say(
+      `  scheduled jobs: curl -s -H "authorization: Bearer $ADMIN_TOKEN" ${platform.urls.scheduler}/admin/jobs${process.env.ADMIN_TOKEN ? '' : '   (set ADMIN_TOKEN, 16+ characters, to open the admin API)'}`,
+    );
   say('Ctrl-C stops the apps; the infrastructure keeps running (npm run infra:down stops it).');
   say('');
 

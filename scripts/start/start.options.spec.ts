@@ -16,6 +16,7 @@ describe('parseStartOptions', () => {
         'shipping',
         'notifications',
         'checkout',
+        'scheduler',
         'compensation',
       ],
     });

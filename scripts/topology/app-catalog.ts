@@ -1,8 +1,10 @@
 import { checkoutTopology } from '../../apps/checkout/src/checkout.topology';
+import { compensationTopology } from '../../apps/compensation/src/compensation.topology';
 import { inventoryTopology } from '../../apps/inventory/src/inventory.topology';
 import { notificationsTopology } from '../../apps/notifications/src/notifications.topology';
 import { ordersTopology } from '../../apps/orders/src/orders.topology';
 import { paymentsTopology } from '../../apps/payments/src/payments.topology';
+import { schedulerTopology } from '../../apps/scheduler/src/scheduler.topology';
 import { shippingTopology } from '../../apps/shipping/src/shipping.topology';
 import { DeployedApp } from './deployed-app';
 
@@ -36,5 +38,18 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
       SHIPPING_URL: 'http://shipping',
       NOTIFICATIONS_URL: 'http://notifications',
     },
+  },
+  {
+    name: 'scheduler',
+    topology: schedulerTopology,
+    database: true,
+    calls: ['orders', 'payments'],
+    config: { ORDERS_URL: 'http://orders', PAYMENTS_URL: 'http://payments' },
+  },
+  {
+    name: 'compensation',
+    topology: compensationTopology,
+    database: true,
+    config: { LAG_BROADCAST_GROUPS: 'notifications-feed' },
   },
 ];

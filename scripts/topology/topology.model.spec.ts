@@ -98,6 +98,7 @@ describe('ACLs from the declarations', () => {
       'inventory',
       'shipping',
       'notifications',
+      'compensation',
     ]);
   });
 

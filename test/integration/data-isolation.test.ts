@@ -5,6 +5,7 @@ import { loadSettings } from '../../infra/src/settings';
 import { inventoryDatabaseOptions } from '../../apps/inventory/src/persistence/inventory-database.options';
 import { ordersDatabaseOptions } from '../../apps/orders/src/persistence/orders-database.options';
 import { paymentsDatabaseOptions } from '../../apps/payments/src/persistence/payments-database.options';
+import { schedulerDatabaseOptions } from '../../apps/scheduler/src/persistence/scheduler-database.options';
 import { shippingDatabaseOptions } from '../../apps/shipping/src/persistence/shipping-database.options';
 
 /**
@@ -24,6 +25,7 @@ describe('data isolation between services', () => {
     payments: { table: 'payments', options: paymentsDatabaseOptions },
     inventory: { table: 'stock', options: inventoryDatabaseOptions },
     shipping: { table: 'shipments', options: shippingDatabaseOptions },
+    scheduler: { table: 'tasks', options: schedulerDatabaseOptions },
   };
   const clients = new Map<string, Client>();
 

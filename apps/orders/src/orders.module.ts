@@ -2,7 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
+import { OrderCancellationController } from './api/order-cancellation.controller';
+import { OrderCancellationService } from './api/order-cancellation.service';
 import { OrderPlacementService } from './api/order-placement.service';
+import { OrderQueriesController } from './api/order-queries.controller';
 import { OrdersController } from './api/orders.controller';
 import { OrdersConfig } from './orders.config';
 import { ordersTopology } from './orders.topology';
@@ -29,11 +32,12 @@ export class OrdersModule {
           }),
         ),
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, OrderCancellationController, OrderQueriesController],
       providers: [
         { provide: OrdersConfig, useValue: config },
         OrderPlacementService,
         ...ordersTopology.handlers,
+        OrderCancellationService,
       ],
     };
   }

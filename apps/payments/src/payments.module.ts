@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TroupeModule } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { SimulatedBankGateway } from './adapters/simulated-bank.gateway';
+import { PaymentQueriesController } from './api/payment-queries.controller';
 import { PaymentsController } from './api/payments.controller';
 import { BankGateway } from './domain/bank-gateway.port';
 import { PaymentsConfig } from './payments.config';
@@ -27,7 +28,7 @@ export class PaymentsModule {
           }),
         ),
       ],
-      controllers: [PaymentsController],
+      controllers: [PaymentsController, PaymentQueriesController],
       providers: [
         { provide: PaymentsConfig, useValue: config },
         {

@@ -68,3 +68,4 @@ export { DataServiceEnv } from './service/data-service-env';
 export { declaredHandlers, hasEventHandlers } from './topology/service-topology';
 export type { ServiceTopology, DeclaredHandler, PlatformAccess } from './topology/service-topology';
 export type { KafkaSaslOptions, KafkaTlsOptions } from './transport/kafkajs/kafkajs.options';
+export { AdminTokenGuard, ADMIN_TOKEN, adminTokenProvider } from './service/admin-token.guard';

@@ -2,6 +2,7 @@ import { serviceDatabaseOptions } from '@troupe/messaging';
 import { DataSourceOptions } from 'typeorm';
 import { OrdersConfig } from '../orders.config';
 import { Order } from './order.entity';
+import { OrdersListing1734000000000 } from './orders-listing.migration';
 import { OrdersTables1733100000000 } from './orders-tables.migration';
 
 /** The orders DataSource: its role, its schema, its tables (migrated at start-up). */
@@ -14,6 +15,6 @@ export function ordersDatabaseOptions(
     schema: config.DATABASE_SCHEMA,
     poolSize: config.DATABASE_POOL_SIZE,
     entities: [Order],
-    migrations: [OrdersTables1733100000000],
+    migrations: [OrdersTables1733100000000, OrdersListing1734000000000],
   });
 }

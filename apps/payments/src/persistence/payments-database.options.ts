@@ -2,6 +2,7 @@ import { serviceDatabaseOptions } from '@troupe/messaging';
 import { DataSourceOptions } from 'typeorm';
 import { PaymentsConfig } from '../payments.config';
 import { Payment } from './payment.entity';
+import { PaymentsListing1734000000000 } from './payments-listing.migration';
 import { PaymentsTables1733100000000 } from './payments-tables.migration';
 
 /** The payments DataSource: its role, its schema, its tables (migrated at start-up). */
@@ -14,6 +15,6 @@ export function paymentsDatabaseOptions(
     schema: config.DATABASE_SCHEMA,
     poolSize: config.DATABASE_POOL_SIZE,
     entities: [Payment],
-    migrations: [PaymentsTables1733100000000],
+    migrations: [PaymentsTables1733100000000, PaymentsListing1734000000000],
   });
 }

@@ -22,4 +22,17 @@ describe('loadConfig', () => {
     expect(message).toMatch(/KAFKA_BROKERS: must be a comma-separated list of host:port \(got "nohostport"\)/);
     expect(message).toMatch(/DATABASE_URL: .*\(not set\)/);
   });
+
+  it('checks ADMIN_TOKEN without ever repeating it', () => {
+    expect(loadConfig(PlatformEnv, { DATABASE_URL: 'postgres://x@db/troupe' }).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig(PlatformEnv, { DATABASE_URL: 'postgres://x@db/troupe', ADMIN_TOKEN: 'sixteen-chars-ok' }).ADMIN_TOKEN).toBe('sixteen-chars-ok');
+    let message = '';
+    try {
+      loadConfig(PlatformEnv, { DATABASE_URL: 'postgres://x@db/troupe', ADMIN_TOKEN: 'short-secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_TOKEN: .*16 characters \(got 12 characters\)/);
+    expect(message).not.toContain('short-secret');
+  });
 });

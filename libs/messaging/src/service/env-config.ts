@@ -27,9 +27,12 @@ export function loadConfig<T extends object>(type: new () => T, env: NodeJS.Proc
   return config;
 }
 
+/** Settings whose values are never repeated in a message (only their length is). */
+const SECRET = /TOKEN|SECRET|PASSWORD/;
+
 function describe(error: ValidationError, env: NodeJS.ProcessEnv): string[] {
   const raw = env[error.property];
-  const got = raw === undefined || raw === '' ? 'not set' : `got "${raw}"`;
+  const got = raw === undefined || raw === '' ? 'not set' : SECRET.test(error.property) ? `got ${raw.length} characters` : `got "${raw}"`;
   return Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message} (${got})`);
 }
 

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { jsonLogger } from '@troupe/observability';
 import { TroupeOptions } from '../troupe.options';
 import { KafkaSecurityEnv } from './kafka-security-env';
@@ -44,6 +44,15 @@ export class PlatformEnv extends KafkaSecurityEnv {
   /** Put before every topic name (e.g. `staging.`); see TroupeOptions.topicPrefix. */
   @Matches(/^[a-zA-Z0-9._-]*$/)
   TOPIC_PREFIX = '';
+
+  /**
+   * Bearer token of the service's admin routes (AdminTokenGuard), at least 16 characters. Unset:
+   * the admin routes refuse every request. Never logged, not even when it is invalid.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  ADMIN_TOKEN?: string;
 
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';

@@ -31,7 +31,7 @@ export async function runService(module: Type<unknown> | DynamicModule, options:
     app.useGlobalFilters(new ProblemDetailsFilter((error) => log('error', 'request failed', { error })));
     app.enableShutdownHooks();
     if (options.docs !== false) {
-      const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`${options.name} API`).setVersion('1').build());
+      const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`${options.name} API`).setVersion('1').addBearerAuth().build());
       SwaggerModule.setup('docs', app, document);
     }
     await app.listen(options.port, '0.0.0.0');

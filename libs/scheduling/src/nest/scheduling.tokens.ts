@@ -1,0 +1,2 @@
+/** The resolved SchedulingOptions of the application. */
+export const SCHEDULING_OPTIONS = Symbol('troupe:scheduling-options');
