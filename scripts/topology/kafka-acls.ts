@@ -29,7 +29,8 @@ const IMPLIES: Readonly<Record<AclOperation, readonly AclOperation[]>> = {
  * The least a service needs, from what it declares:
  * - its event topics and its groups' dead-letter topics: Write (Describe comes with it), and
  *   IdempotentWrite on the cluster for its idempotent producer;
- * - every topic its groups read, and each 'once' group's replay topic: Read;
+ * - every topic its groups read, and each 'once' group's replay topic: Read (and, for 'once'
+ *   groups, DescribeConfigs: the inbox-window check at start-up reads their retention);
  * - its 'once' groups by exact name, its broadcast groups by the prefix `<group>.` (each
  *   replica joins `<group>.<instance id>`): Read;
  * - platform access for platform roles (replay writers, dead-letter readers, lag exporters).
@@ -41,8 +42,10 @@ export function aclsOf(service: PlannedService, topology: Topology): AclRule[] {
   const written = [...service.publishes, ...service.groups.map((g) => g.deadLetterTopic)];
   for (const name of written) topic(name, 'Write');
   for (const group of service.groups) {
+    // DescribeConfigs: at start-up a service checks that the topics its 'once' groups read keep
+    // no message longer than its inbox remembers (retention.ms + segment.ms).
     for (const name of [...group.topics, ...(group.replayTopic ? [group.replayTopic] : [])])
-      topic(name, 'Read');
+      topic(name, 'Read', ...(group.delivery === 'once' ? (['DescribeConfigs'] as const) : []));
     rules.push({
       resource:
         group.delivery === 'broadcast'

@@ -38,17 +38,27 @@ export class TopicProvisioner {
     }
     const described = await this.transport.describeTopics(needed);
     const missing = needed.filter((t) => !described.some((d) => d.topic === t));
-    if (missing.length > 0) {
-      throw new Error(`topics missing on the cluster: ${missing.join(', ')} (declare them, or let Troupe create them with topics.create)`);
+    // Topics the service only writes may come later (the relay sets their rows aside until they
+    // exist); topics its groups read, and their dead-letter topics, must be there to start.
+    const read = new Set([...groups.flatMap((g) => g.topics), ...deadLetters]);
+    const missingRead = missing.filter((t) => read.has(t));
+    if (missingRead.length > 0) {
+      throw new Error(`topics missing on the cluster: ${missingRead.join(', ')} (declare them, or let Troupe create them with topics.create)`);
     }
+    if (missing.length > 0) this.log(`topics this service publishes to are missing on the cluster: ${missing.join(', ')}; their outbox rows wait (quarantined) until they exist`);
     this.checkInboxWindow(
       described.filter((d) => groups.some((g) => g.delivery === 'once' && g.topics.includes(d.topic))),
     );
   }
 
-  private checkInboxWindow(topics: ReadonlyArray<{ topic: string; retentionMs: number | null; segmentMs: number | null }>): void {
+  private checkInboxWindow(topics: ReadonlyArray<{ topic: string; retentionMs?: number | null; segmentMs?: number | null }>): void {
     const window = this.settings.inboxRetentionMs;
+    const unknown = topics.filter((t) => t.retentionMs === undefined).map((t) => t.topic);
+    if (unknown.length > 0) {
+      this.log(`cannot read the retention of ${unknown.join(', ')} (no DescribeConfigs ACL): the inbox window is not checked against them`);
+    }
     for (const { topic, retentionMs, segmentMs } of topics) {
+      if (retentionMs === undefined) continue;
       const keeps = retentionMs === null ? Infinity : retentionMs + (segmentMs ?? 0);
       if (keeps > window) {
         const kept = keeps === Infinity ? 'forever (retention.ms -1)' : `up to ${Math.round(keeps / 3600_000)} h (retention.ms + segment.ms)`;
@@ -58,6 +68,6 @@ export class TopicProvisioner {
         );
       }
     }
-    if (topics.length > 0) this.log(`inbox window ${Math.round(window / 3600_000)} h covers the retention of ${topics.length} consumed topic(s)`);
+    if (topics.length > unknown.length) this.log(`inbox window ${Math.round(window / 3600_000)} h covers the retention of ${topics.length} consumed topic(s)`);
   }
 }

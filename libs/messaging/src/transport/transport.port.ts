@@ -90,10 +90,10 @@ export interface TopicSpec {
 export interface TopicDescription {
   topic: string;
   partitions: number;
-  /** retention.ms; null when messages are kept forever (-1). */
-  retentionMs: number | null;
+  /** retention.ms; null when messages are kept forever (-1); undefined when the client may not read it (no DescribeConfigs). */
+  retentionMs?: number | null;
   /** segment.ms: a message can outlive retention.ms by up to this (segments are deleted whole). */
-  segmentMs: number | null;
+  segmentMs?: number | null;
 }
 
 /**

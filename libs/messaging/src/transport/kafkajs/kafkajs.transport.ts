@@ -97,19 +97,24 @@ export class KafkajsTransport implements Transport, ClusterAdminSource {
       const present = topics.filter((t) => existing.has(t));
       if (present.length === 0) return [];
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms'] })),
-      });
+      // A client without DescribeConfigs on a topic learns its partitions but not its retention.
+      const { resources } = await admin
+        .describeConfigs({
+          includeSynonyms: false,
+          resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'segment.ms'] })),
+        })
+        .catch((error: { type?: string }) => {
+          if (error?.type === 'TOPIC_AUTHORIZATION_FAILED' || error?.type === 'CLUSTER_AUTHORIZATION_FAILED') return { resources: [] };
+          throw error;
+        });
       const millis = (value: string | undefined) => (value === undefined || Number(value) < 0 ? null : Number(value));
       return present.map((topic) => {
-        const entries = resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
-        const value = (name: string) => entries.find((e) => e.configName === name)?.configValue;
+        const resource = resources.find((r) => r.resourceName === topic && !r.errorCode);
+        const value = (name: string) => resource?.configEntries.find((e) => e.configName === name)?.configValue;
         return {
           topic,
           partitions: metadata.find((m) => m.name === topic)?.partitions.length ?? 0,
-          retentionMs: millis(value('retention.ms')),
-          segmentMs: millis(value('segment.ms')),
+          ...(resource ? { retentionMs: millis(value('retention.ms')), segmentMs: millis(value('segment.ms')) } : {}),
         };
       });
     } catch (error) {
