@@ -25,3 +25,5 @@ export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
 export { TroupeError } from '@troupe/schemas';
 export { DataServiceEnv } from './service/data-service-env';
+export { CommitBatcher } from './service/commit-batcher';
+export type { CommitBatcherOptions } from './service/commit-batcher';
