@@ -256,10 +256,13 @@ describe('orders app', () => {
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
-    it('answers 404 for an unknown order or an id that is not a UUID', async () => {
+    it('answers 404 for an unknown order and 400 naming orderId for an id that is not a UUID', async () => {
       const unknown = await request(orders.http).get(`/orders/${randomUUID()}`).expect(404);
       expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
-      await request(orders.http).get('/orders/not-a-uuid').expect(404);
+      const invalid = await request(orders.http).get('/orders/not-a-uuid').expect(400);
+      expect(invalid.body.errors).toEqual([
+        { field: 'orderId', problems: ['orderId must be a UUID (got "not-a-uuid")'] },
+      ]);
     });
   });
 });

@@ -27,3 +27,7 @@ export { TroupeError } from '@troupe/schemas';
 export { DataServiceEnv } from './service/data-service-env';
 export { CommitBatcher } from './service/commit-batcher';
 export type { CommitBatcherOptions } from './service/commit-batcher';
+export { configureServiceHttp, HTTP_BODY_LIMIT_BYTES } from './service/service-http';
+export type { ServiceHttpOptions } from './service/service-http';
+export { TroupeValidationPipe } from './service/validation.pipe';
+export { UuidParam } from './service/uuid-param';

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ProblemDetailsFilter, troupeValidationPipe } from '@troupe/messaging';
+import { configureServiceHttp } from '@troupe/messaging';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -49,9 +49,8 @@ describe('CheckoutController (gateway answers)', () => {
       controllers: [CheckoutController],
       providers: [{ provide: CheckoutConfig, useValue: config }, BasicServices, CheckoutService],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalPipes(troupeValidationPipe());
-    app.useGlobalFilters(new ProblemDetailsFilter());
+    const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+    configureServiceHttp(app);
     return app.init();
   }
   const order = (customerId: string) => ({

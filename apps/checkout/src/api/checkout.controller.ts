@@ -7,7 +7,6 @@ import {
   HttpException,
   HttpStatus,
   NotFoundException,
-  Param,
   Post,
   Res,
   UseFilters,
@@ -24,6 +23,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import type { Response } from 'express';
 import { CheckoutService } from '../domain/checkout.service';
 import { CheckoutAccepted, CheckoutState } from '../domain/checkout.results';
@@ -93,7 +93,7 @@ export class CheckoutController {
   })
   @ApiOkResponse({ description: '{orderId, order, payment, stock, shipment, unavailable}' })
   @ApiNotFoundResponse({ description: 'The orders service does not know the order' })
-  async view(@Param('orderId') orderId: string): Promise<CheckoutState> {
+  async view(@UuidParam('orderId') orderId: string): Promise<CheckoutState> {
     const state = await this.checkout.state(orderId);
     if (!state) throw new NotFoundException(`no order ${orderId}`);
     return state;

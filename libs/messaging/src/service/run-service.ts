@@ -4,8 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { jsonLogger, LogLevel } from '@troupe/observability';
 import { ConfigError } from './env-config';
 import { NestJsonLogger } from './nest-json.logger';
-import { ProblemDetailsFilter } from './problem-details.filter';
-import { troupeValidationPipe } from './validation.pipe';
+import { configureServiceHttp } from './service-http';
 
 export interface RunServiceOptions {
   /** The service's name, for logs and the API docs title. */
@@ -14,31 +13,54 @@ export interface RunServiceOptions {
   logLevel?: LogLevel;
   /** Serve OpenAPI docs at /docs. Default true. */
   docs?: boolean;
+  /** The largest JSON body read; larger ones get 413. Default HTTP_BODY_LIMIT_BYTES (100 KiB). */
+  bodyLimitBytes?: number;
 }
 
 /**
- * Starts a Troupe service the same way everywhere: JSON logs, validated input with problem
- * details, OpenAPI at /docs, shutdown on SIGTERM/SIGINT (consumers, then relay, then the
- * database), and its URL printed once it listens. A bad configuration ends the process with
+ * Starts a Troupe service the same way everywhere: JSON logs, the HTTP rules of
+ * configureServiceHttp (body limit, validated input, problem details), OpenAPI at /docs,
+ * shutdown on SIGTERM/SIGINT (consumers, then relay, then the database), and its URL printed
+ * once it listens. A bad configuration ends the process with
  * exit code 1 and a message naming the setting.
  */
-export async function runService(module: Type<unknown> | DynamicModule, options: RunServiceOptions): Promise<INestApplication> {
+export async function runService(
+  module: Type<unknown> | DynamicModule,
+  options: RunServiceOptions,
+): Promise<INestApplication> {
   const log = jsonLogger(options.name, options.logLevel ?? 'info');
   try {
     const root = 'module' in module ? wrap(module) : module;
-    const app = await NestFactory.create(root, { logger: new NestJsonLogger(log), bufferLogs: false });
-    app.useGlobalPipes(troupeValidationPipe());
-    app.useGlobalFilters(new ProblemDetailsFilter((error) => log('error', 'request failed', { error })));
+    const app = await NestFactory.create(root, {
+      logger: new NestJsonLogger(log),
+      bufferLogs: false,
+      bodyParser: false,
+    });
+    configureServiceHttp(app, {
+      bodyLimitBytes: options.bodyLimitBytes,
+      log: (error) => log('error', 'request failed', { error }),
+    });
     app.enableShutdownHooks();
     if (options.docs !== false) {
-      const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(`${options.name} API`).setVersion('1').build());
+      const document = SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder().setTitle(`${options.name} API`).setVersion('1').build(),
+      );
       SwaggerModule.setup('docs', app, document);
     }
     await app.listen(options.port, '0.0.0.0');
-    log('info', `${options.name} listening on http://127.0.0.1:${options.port}`, { url: `http://127.0.0.1:${options.port}` });
+    log('info', `${options.name} listening on http://127.0.0.1:${options.port}`, {
+      url: `http://127.0.0.1:${options.port}`,
+    });
     return app;
   } catch (error) {
-    log('error', error instanceof ConfigError ? error.message : `${options.name} failed to start: ${(error as Error).message}`, { error });
+    log(
+      'error',
+      error instanceof ConfigError
+        ? error.message
+        : `${options.name} failed to start: ${(error as Error).message}`,
+      { error },
+    );
     process.exit(1);
   }
 }
