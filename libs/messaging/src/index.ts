@@ -20,7 +20,7 @@ export { ProblemDetailsFilter } from './service/problem-details.filter';
 export type { ProblemDetails } from './service/problem-details.filter';
 export { troupeValidationPipe } from './service/validation.pipe';
 export { serviceDatabaseOptions } from './service/service-database';
-export type { ServiceDatabaseOptions } from './service/service-database';
+export type { ServiceDatabaseOptions, ServiceDataSourceOptions } from './service/service-database';
 export { RetriableError } from './errors/retriable.error';
 export { NonRetriableError } from './errors/non-retriable.error';
 export { TroupeError } from '@troupe/schemas';
@@ -31,3 +31,5 @@ export { configureServiceHttp, HTTP_BODY_LIMIT_BYTES } from './service/service-h
 export type { ServiceHttpOptions } from './service/service-http';
 export { TroupeValidationPipe } from './service/validation.pipe';
 export { UuidParam } from './service/uuid-param';
+export { DependencyWait, DependencyRefusedError, StartupStoppedError } from './lifecycle/dependency-wait';
+export type { Dependency, DependencyWaitOptions, WaitingFor } from './lifecycle/dependency-wait';

@@ -10,6 +10,8 @@ import { ParkingLotWorker } from './consumer/parking-lot.worker';
 import { DeadLetters } from './consumer/dead-letters';
 import { GroupConsumer } from './consumer/group-consumer';
 import { HandlerRegistration } from './consumer/handler-registration';
+import { isKafkaRefusal, isRegistryRefusal } from './lifecycle/dependency-refusals';
+import { DependencyWait } from './lifecycle/dependency-wait';
 import { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 import { Publisher, Transport } from './transport/transport.port';
 import { ResolvedTroupeOptions, TroupeOptions, resolveTroupeOptions } from './troupe.options';
@@ -26,11 +28,14 @@ export class TroupeRuntime {
   readonly codec: AvroCodec;
   readonly transport: Transport;
   readonly writer: OutboxWriter;
+  /** Start-up's waits for Kafka and the registry (and, from TroupeExplorer, PostgreSQL). */
+  readonly startup: DependencyWait;
   private readonly registrations: HandlerRegistration[] = [];
   private readonly consumers: GroupConsumer[] = [];
   private relay?: OutboxRelay;
   private publisher?: Publisher;
   private started = false;
+  private launched = false;
 
   constructor(
     options: TroupeOptions,
@@ -42,6 +47,7 @@ export class TroupeRuntime {
     this.codec = new AvroCodec({ registryUrl: this.options.schemaRegistry.url, events: this.options.publishes });
     this.transport = deps.transport ?? new KafkajsTransport({ ...this.options.kafka, log: this.options.kafka.log ?? this.options.log });
     this.writer = new OutboxWriter(this.codec, this.options.service, this.options.topicPrefix);
+    this.startup = new DependencyWait(this.options.log);
   }
 
   addHandler(registration: HandlerRegistration): void {
@@ -60,10 +66,13 @@ export class TroupeRuntime {
     if (this.started) return;
     this.started = true;
     const byGroup = this.groups();
-    if (this.options.topics.create) await this.ensureTopics(byGroup);
-    for (const type of this.options.publishes) await this.codec.schemaId(type); // a rejected schema stops start-up
+    // Waited for while unreachable; a refusal (a rejected schema, denied access) stops start-up.
+    const kafka = { name: 'Kafka', address: this.options.kafka.brokers.join(',') };
+    const registry = { name: 'the schema registry', address: this.options.schemaRegistry.url };
+    if (this.options.topics.create) await this.startup.until(kafka, () => this.ensureTopics(byGroup), isKafkaRefusal);
+    for (const type of this.options.publishes) await this.startup.until(registry, () => this.codec.schemaId(type), isRegistryRefusal);
     this.codec.know(this.registrations.map((r) => r.event));
-    this.publisher = await this.transport.publisher();
+    this.publisher = await this.startup.until(kafka, () => this.transport.publisher(), isKafkaRefusal);
     if (this.options.relay !== false && this.dataSource) {
       this.relay = new OutboxRelay(this.dataSource, this.publisher, this.metrics, this.options.relay, errorLogger(this.options.log));
       this.relay.start();
@@ -74,6 +83,7 @@ export class TroupeRuntime {
       await consumer.launch();
       this.consumers.push(consumer);
     }
+    this.launched = true;
   }
 
   private groupConsumer(groupId: string, registrations: HandlerRegistration[], deadLetters: DeadLetters): GroupConsumer {
@@ -126,9 +136,9 @@ export class TroupeRuntime {
     return new ParkingLot(this.dataSource).release(group, this.topicOf(topic), key);
   }
 
-  /** Ready: started, and every consumer is a member of its group. */
+  /** Ready: started (every dependency answered), and every consumer is a member of its group. */
   isReady(): boolean {
-    return this.started && this.consumers.every((c) => c.isReady());
+    return this.launched && this.consumers.every((c) => c.isReady());
   }
 
   consumerGroups(): string[] {
@@ -150,6 +160,8 @@ export class TroupeRuntime {
    * DataSource stays open: its owner closes it last.
    */
   async stop(): Promise<void> {
+    this.startup.stop();
+    this.launched = false;
     const consumers = Promise.all(this.consumers.map((consumer) => consumer.stop()));
     const timedOut = await Promise.race([
       consumers.then(() => false),

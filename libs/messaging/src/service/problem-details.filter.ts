@@ -40,6 +40,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException && isHealthCheckResult(exception.getResponse())) {
+      // /health/ready's 503: terminus's own result ({status, info, error, details}), which
+      // probes and dashboards read as it is.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const problem = this.toProblem(exception);
     if (problem.status >= 500 && problem.status !== HttpStatus.SERVICE_UNAVAILABLE)
       this.log(exception);
@@ -89,6 +95,11 @@ function fromHttpException(exception: HttpException): ProblemDetails {
         ? body.message.join('; ')
         : String(body.message ?? exception.message);
   return { type: 'about:blank', title, status, detail: message };
+}
+
+function isHealthCheckResult(body: unknown): boolean {
+  const b = body as { status?: unknown; details?: unknown } | null;
+  return !!b && typeof b === 'object' && b.status === 'error' && typeof b.details === 'object';
 }
 
 function isBodyReadError(error: unknown): error is BodyReadError {
