@@ -1,4 +1,4 @@
-import { testInfra } from '@troupe/testing';
+import { testInfra, uniqueName } from '@troupe/testing';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -55,7 +55,8 @@ describe('bad HTTP input, on every route of every app', () => {
   beforeAll(async () => {
     platform = await startPlatform({
       logDir: path.join(REPO_ROOT, 'infra', '.data', 'e2e-bad-input'),
-      env: { DATABASE_POOL_SIZE: '3' },
+      // Broadcast groups are <group>.<instance id>: a name of this run, so clean-up removes them.
+      env: { DATABASE_POOL_SIZE: '3', TROUPE_INSTANCE_ID: uniqueName('e2e') },
     });
     routes = [];
     for (const app of platform.apps) {
@@ -93,13 +94,11 @@ describe('bad HTTP input, on every route of every app', () => {
     const before = await rowCounts();
     const failures: string[] = [];
     for (const c of cases) {
-      const answer = await c
-        .send()
-        .catch((error: Error) => ({
-          status: 0,
-          contentType: '',
-          body: `no answer: ${error.message}`,
-        }));
+      const answer = await c.send().catch((error: Error) => ({
+        status: 0,
+        contentType: '',
+        body: `no answer: ${error.message}`,
+      }));
       let problem: { status?: number; detail?: string } = {};
       try {
         problem = JSON.parse(answer.body);

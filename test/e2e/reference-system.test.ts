@@ -1,3 +1,4 @@
+import { uniqueName } from '@troupe/testing';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../scripts/start/platform-apps';
@@ -26,7 +27,8 @@ describe('reference system', () => {
     platform = await startPlatform({
       logDir: path.join(REPO_ROOT, 'infra', '.data', 'e2e-apps'),
       // Five pools on a PostgreSQL that others share (default max_connections is 100).
-      env: { DATABASE_POOL_SIZE: '5' },
+      // Broadcast groups are <group>.<instance id>: a name of this run, so clean-up removes them.
+      env: { DATABASE_POOL_SIZE: '5', TROUPE_INSTANCE_ID: uniqueName('e2e') },
       // Deterministic payments: declines exactly above the limit, none at random.
       appEnv: {
         payments: {
