@@ -122,7 +122,9 @@ async function burst(
         await response.arrayBuffer();
         status = String(response.status);
       } catch (error) {
-        status = (error as Error).name;
+        // fetch says "fetch failed" and keeps the reason (a reset, a closed socket) in the cause.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        status = `${(error as Error).name} (${cause?.code ?? cause?.message ?? (error as Error).message})`;
       }
       results.push({ status, ms: performance.now() - started });
     }
