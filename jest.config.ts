@@ -15,7 +15,8 @@ const common = {
 /**
  * Three projects: unit specs beside the code, and integration and end-to-end suites in test/
  * that run against the real broker, registry and PostgreSQL, which test/infra.global-setup.ts
- * brings up (and stops again if it started them).
+ * brings up (and stops again if it started them). Their environment deletes each test file's
+ * topics, consumer groups and subjects afterwards (test/support/broker-cleanup.environment.ts).
  */
 const config: Config = {
   projects: [
@@ -23,6 +24,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'integration',
+      testEnvironment: '<rootDir>/test/support/broker-cleanup.environment.ts',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/infra.global-setup.ts',
       globalTeardown: '<rootDir>/test/infra.global-teardown.ts',
@@ -31,6 +33,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'e2e',
+      testEnvironment: '<rootDir>/test/support/broker-cleanup.environment.ts',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/infra.global-setup.ts',
       globalTeardown: '<rootDir>/test/infra.global-teardown.ts',

@@ -1,8 +1,10 @@
+import { uniqueName } from '@troupe/testing';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../scripts/start/platform-apps';
 import { PlatformHandle, startPlatform } from '../../scripts/start/platform-processes';
 import { inPool } from './support/http';
+import { ordersTableCounts } from './support/orders-table';
 import { ReferenceClient } from './support/reference-client';
 import { PlacedOrder, expectSettled, mixedOrders } from './support/settlement';
 import { SseClient } from './support/sse-client';
@@ -25,7 +27,8 @@ describe('reference system', () => {
     platform = await startPlatform({
       logDir: path.join(REPO_ROOT, 'infra', '.data', 'e2e-apps'),
       // Five pools on a PostgreSQL that others share (default max_connections is 100).
-      env: { DATABASE_POOL_SIZE: '5' },
+      // Broadcast groups are <group>.<instance id>: a name of this run, so clean-up removes them.
+      env: { DATABASE_POOL_SIZE: '5', TROUPE_INSTANCE_ID: uniqueName('e2e') },
       // Deterministic payments: declines exactly above the limit, none at random.
       appEnv: {
         payments: {
@@ -169,7 +172,7 @@ describe('reference system', () => {
     });
   });
 
-  it('settles 500 concurrent orders, a share failing, with stock adding up exactly', async () => {
+  it('places 500 orders from 100 clients at once exactly once each (clients repeat 502/503/504 with their key), and settles them with stock adding up', async () => {
     const seeded = { [sku('bulk-plenty')]: 100_000, [sku('bulk-scarce')]: 60 };
     for (const [s, available] of Object.entries(seeded)) await client.seedStock(s, available);
     const requests = mixedOrders({
@@ -181,9 +184,15 @@ describe('reference system', () => {
     });
 
     const t0 = Date.now();
+    const retriesBefore = client.retries;
     const orderIds = await inPool(requests, 100, (request) => client.place(request));
-    process.stderr.write(`[e2e] 500 orders placed in ${Date.now() - t0} ms\n`);
+    process.stderr.write(
+      `[e2e] 500 orders placed in ${Date.now() - t0} ms, ${client.retries - retriesBefore} request(s) repeated\n`,
+    );
     const placed = requests.map((request, i) => ({ orderId: orderIds[i], request }));
+    // Exactly once: one order per request, however often a request was repeated.
+    expect(new Set(orderIds).size).toBe(500);
+    expect(await ordersTableCounts(customer('bulk-'))).toEqual({ orders: 500, keys: 500 });
 
     const finals = await expectSettled(client, {
       tag: '500 orders',

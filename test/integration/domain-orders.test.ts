@@ -206,6 +206,48 @@ describe('orders app', () => {
         .expect(422);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
+
+    it('answers a burst (committed in batches) exactly as one request at a time: each order once, repeats with the first order, a reused key refused alone', async () => {
+      const customer = `c-burst-${randomUUID()}`;
+      const keys = Array.from({ length: 50 }, () => randomUUID());
+      const reused = randomUUID();
+      await request(orders.http)
+        .post('/orders')
+        .set('Idempotency-Key', reused)
+        .send(body(customer))
+        .expect(201);
+      const sent = [
+        ...keys.map((key) => ({ key, payload: body(customer) })),
+        ...keys.slice(0, 10).map((key) => ({ key, payload: body(customer) })),
+        { key: reused, payload: body('someone-else') },
+        ...Array.from({ length: 10 }, () => ({ key: undefined, payload: body(customer) })),
+      ];
+      const responses = await Promise.all(
+        sent.map(({ key, payload }) => {
+          const post = request(orders.http).post('/orders');
+          return (key ? post.set('Idempotency-Key', key) : post).send(payload);
+        }),
+      );
+      const statuses = responses.map((r) => r.status);
+      // Per key one 201 (whichever of its requests won) and a 200 for the repeat; no key: always new.
+      expect(statuses.filter((s) => s === 201).length).toBe(50 + 10);
+      expect(statuses.filter((s) => s === 200).length).toBe(10);
+      expect(statuses.filter((s) => s === 422)).toEqual([422]);
+      const byKey = new Map<string, Set<string>>();
+      sent.forEach(({ key }, i) => {
+        if (key && responses[i].status < 300)
+          byKey.set(key, new Set([...(byKey.get(key) ?? []), responses[i].body.orderId]));
+      });
+      expect([...byKey.values()].every((ids) => ids.size === 1)).toBe(true); // a repeat got its key's order
+      const [{ n }] = await orders.dataSource.query(
+        'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1',
+        [customer],
+      );
+      expect(n).toBe(1 + 50 + 10);
+      const ids = responses.filter((r) => r.status === 201).map((r) => r.body.orderId as string);
+      const events = await Promise.all(ids.map((id) => orders.published(OrderPlaced, id)));
+      expect(events.every((count) => count === 1)).toBe(true);
+    });
   });
 
   describe('invalid requests', () => {
@@ -254,10 +296,13 @@ describe('orders app', () => {
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
-    it('answers 404 for an unknown order or an id that is not a UUID', async () => {
+    it('answers 404 for an unknown order and 400 naming orderId for an id that is not a UUID', async () => {
       const unknown = await request(orders.http).get(`/orders/${randomUUID()}`).expect(404);
       expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
-      await request(orders.http).get('/orders/not-a-uuid').expect(404);
+      const invalid = await request(orders.http).get('/orders/not-a-uuid').expect(400);
+      expect(invalid.body.errors).toEqual([
+        { field: 'orderId', problems: ['orderId must be a UUID (got "not-a-uuid")'] },
+      ]);
     });
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Runs a TypeScript file of the repo in its own Node process, with the test run's environment. */
+/** Runs a TypeScript file of the repo in its own Node process, with the test run's environment (plus `env`). */
 export function spawnTs(
   file: string,
   args: string[] = [],

@@ -4,10 +4,9 @@ import {
   EventContext,
   OnEvent,
   PlatformEnv,
-  ProblemDetailsFilter,
   TroupeRuntime,
+  configureServiceHttp,
   loadConfig,
-  troupeValidationPipe,
 } from '@troupe/messaging';
 import { METRIC } from '@troupe/observability';
 import { AddedEvent } from '@troupe/outbox';
@@ -82,9 +81,8 @@ export interface DomainApp {
 /** Boots an app module as runService would (validation pipe, problem details), without listening. */
 export async function startDomainApp(module: DynamicModule): Promise<DomainApp> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-  app.useGlobalPipes(troupeValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false });
+  configureServiceHttp(app);
   const runtime = app.get(TroupeRuntime);
   try {
     await app.init();

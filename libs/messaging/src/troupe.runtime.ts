@@ -10,6 +10,9 @@ import { ParkingLot } from './consumer/parking/parking-lot';
 import { PartitionWorker } from './consumer/partition-worker';
 import { GroupPipelineFactory } from './consumer/pipelines/group-pipeline.factory';
 import { ProgressWatch } from './consumer/progress-watch';
+import { TopologyRefusedError } from './errors/topology-refused.error';
+import { isKafkaRefusal, isRegistryRefusal } from './lifecycle/dependency-refusals';
+import { DependencyWait } from './lifecycle/dependency-wait';
 import { HandlerRegistration } from './registry/handler-registration';
 import { HandlerRegistry } from './registry/handler-registry';
 import { TopicNaming } from './topology/topic-naming';
@@ -33,11 +36,14 @@ export class TroupeRuntime {
   readonly writer: OutboxWriter;
   readonly naming: TopicNaming;
   readonly handlers: HandlerRegistry;
+  /** Start-up's waits for Kafka and the registry (and, from TroupeExplorer, PostgreSQL). */
+  readonly startup: DependencyWait;
   private readonly consumers: GroupConsumer[] = [];
   private relay?: OutboxRelay;
   private retention?: InboxRetention;
   private publisher?: Publisher;
   private started = false;
+  private launched = false;
 
   constructor(
     options: TroupeOptions,
@@ -52,6 +58,7 @@ export class TroupeRuntime {
     this.writer = new OutboxWriter(this.codec, this.options.service, topicPrefix, this.options.publishes);
     this.naming = new TopicNaming(topicPrefix, instanceId);
     this.handlers = new HandlerRegistry(this.naming, { timeoutMs: consumer.handlerTimeoutMs });
+    this.startup = new DependencyWait(log);
   }
 
   /** Adds a handler; a bad retry policy, timeout or a clash throws here, naming the handler. */
@@ -69,10 +76,13 @@ export class TroupeRuntime {
     const provisioner = new TopicProvisioner(this.transport, this.naming, { ...options.topics, inboxRetentionMs: options.consumer.inboxRetentionMs }, (m) =>
       options.log('info', m),
     );
-    await provisioner.provision(options.publishes, groups);
-    for (const type of options.publishes) await this.codec.schemaId(type); // a rejected schema stops start-up
+    // Waited for while unreachable; a refusal (a rejected schema, denied access) stops start-up.
+    const kafka = { name: 'Kafka', address: options.kafka?.brokers.join(',') ?? 'the configured transport' };
+    const registry = { name: 'the schema registry', address: options.schemaRegistry.url };
+    await this.startup.until(kafka, () => provisioner.provision(options.publishes, groups), (e) => e instanceof TopologyRefusedError || isKafkaRefusal(e));
+    for (const type of options.publishes) await this.startup.until(registry, () => this.codec.schemaId(type), isRegistryRefusal);
     this.codec.know(this.handlers.events());
-    this.publisher = await this.transport.publisher();
+    this.publisher = await this.startup.until(kafka, () => this.transport.publisher(), isKafkaRefusal);
     if (dataSource) {
       this.retention = new InboxRetention(dataSource, { retentionMs: options.consumer.inboxRetentionMs, intervalMs: options.consumer.inboxPruneIntervalMs }, log);
       this.retention.start();
@@ -114,6 +124,7 @@ export class TroupeRuntime {
       await groupConsumer.launch();
       this.consumers.push(groupConsumer);
     }
+    this.launched = true;
   }
 
   /**
@@ -127,7 +138,7 @@ export class TroupeRuntime {
 
   /** Ready: started, and every consumer is a member of its group and not stuck. */
   isReady(): boolean {
-    return this.started && this.consumers.every((c) => c.isReady());
+    return this.launched && this.consumers.every((c) => c.isReady());
   }
 
   /** Consumer groups that are stuck right now (work in flight, no progress for consumer.stuckAfterMs). */
@@ -179,5 +190,6 @@ export class TroupeRuntime {
     this.publisher = undefined;
     await this.transport.close();
     this.started = false;
+    this.launched = false;
   }
 }

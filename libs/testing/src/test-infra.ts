@@ -17,7 +17,16 @@ export const testInfra = {
   },
 };
 
+/**
+ * Where uniqueName writes down the names it made, when the test environment provides the list
+ * (test/support/broker-cleanup.environment.ts: after a test file it deletes every topic,
+ * consumer group and registry subject whose name contains one of them).
+ */
+export const CREATED_NAMES_KEY = '__troupeCreatedTestNames';
+
 /** A name no other test (or earlier run against the same broker) has used. */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`;
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  ((globalThis as Record<string, unknown>)[CREATED_NAMES_KEY] as string[] | undefined)?.push(name);
+  return name;
 }

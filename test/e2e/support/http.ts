@@ -2,6 +2,7 @@
 export interface JsonResponse<T = unknown> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** One HTTP call with a timeout; JSON in, JSON out. Throws only when there is no answer. */
@@ -29,7 +30,7 @@ export async function http<T = unknown>(
   } catch {
     parsed = text;
   }
-  return { status: response.status, body: parsed as T };
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time; results in input order. */

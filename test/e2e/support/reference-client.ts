@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PlatformHandle } from '../../../scripts/start/platform-processes';
 import { http, inPool } from './http';
 
@@ -84,19 +85,47 @@ export class ReferenceClient {
     return response.body;
   }
 
-  /** POST /checkout; returns the order id (the answer must be 202). */
-  async place(request: OrderRequest, idempotencyKey?: string): Promise<string> {
-    const response = await http<{ orderId: string }>(
-      'POST',
-      `${this.url('checkout')}/checkout`,
-      request,
-      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
-    );
-    if (response.status !== 202)
-      throw new Error(
-        `POST /checkout answered ${response.status}: ${JSON.stringify(response.body)}`,
-      );
-    return response.body.orderId;
+  /** Requests of {@link place} that were repeated (a 502, 503, 504 or no answer), over this client's life. */
+  retries = 0;
+
+  /**
+   * POST /checkout as a careful client does it: with an Idempotency-Key of its own (one per
+   * order), repeating the request with the same key after a 502, 503 or 504 (waiting what
+   * Retry-After says, at most 5 s) or when no answer came, for up to `patienceMs`. Returns the
+   * order id of the 202; any other answer, or no 202 in time, throws.
+   */
+  async place(
+    request: OrderRequest,
+    idempotencyKey: string = randomUUID(),
+    patienceMs = 120_000,
+  ): Promise<string> {
+    const deadline = Date.now() + patienceMs;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: string;
+      let waitMs = 1_000;
+      try {
+        const response = await http<{ orderId: string }>(
+          'POST',
+          `${this.url('checkout')}/checkout`,
+          request,
+          { 'idempotency-key': idempotencyKey },
+        );
+        if (response.status === 202) return response.body.orderId;
+        outcome = `answered ${response.status}: ${JSON.stringify(response.body)}`;
+        if (![502, 503, 504].includes(response.status))
+          throw new Error(`POST /checkout ${outcome}`);
+        waitMs = Math.min(5, Number(response.headers.get('retry-after') ?? 1) || 1) * 1_000;
+      } catch (error) {
+        if ((error as Error).message.startsWith('POST /checkout answered')) throw error;
+        outcome = `failed: ${(error as Error).message}`;
+      }
+      if (Date.now() + waitMs > deadline)
+        throw new Error(
+          `POST /checkout (Idempotency-Key ${idempotencyKey}) gave no 202 in ${attempt} attempt(s) within ${patienceMs} ms; last ${outcome}`,
+        );
+      this.retries++;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 
   async view(orderId: string): Promise<CheckoutState> {

@@ -60,15 +60,19 @@ export class ServiceClient {
       throw new UpstreamError(
         this.service,
         `${method} ${url.pathname} failed: ${reason}`,
-        timedOut,
+        timedOut ? 'timeout' : reason === 'ECONNREFUSED' ? 'unreachable' : 'failed',
         { cause: error },
       );
     }
-    if (response.status >= 500)
+    if (response.status >= 500) {
+      await response.body?.cancel();
       throw new UpstreamError(
         this.service,
         `${method} ${url.pathname} answered ${response.status}`,
+        response.status === 503 ? 'unavailable' : 'failed',
+        { retryAfterSeconds: retryAfterOf(response) },
       );
+    }
     const text = await response.text();
     try {
       return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
@@ -76,11 +80,17 @@ export class ServiceClient {
       throw new UpstreamError(
         this.service,
         `${method} ${url.pathname} answered ${response.status} with a body that is not JSON`,
-        false,
+        'failed',
         { cause: error },
       );
     }
   }
+}
+
+/** Retry-After in seconds (RFC 9110: delay-seconds; an HTTP date is read as unknown). */
+function retryAfterOf(response: Response): number | undefined {
+  const raw = response.headers.get('retry-after');
+  return raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw) : undefined;
 }
 
 /** fetch hides the reason (ECONNREFUSED...) in `cause`. */

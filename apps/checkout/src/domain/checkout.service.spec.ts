@@ -86,7 +86,7 @@ describe('CheckoutService', () => {
     await expect(
       new CheckoutService(
         services({
-          order: jest.fn().mockRejectedValue(new UpstreamError('orders', 'timeout', true)),
+          order: jest.fn().mockRejectedValue(new UpstreamError('orders', 'timeout', 'timeout')),
         }),
         config,
       ).state('o-1'),

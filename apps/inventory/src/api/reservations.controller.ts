@@ -1,5 +1,6 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Reservation } from '../persistence/reservation.entity';
@@ -15,7 +16,7 @@ export class ReservationsController {
   @Get('by-order/:orderId')
   @ApiOkResponse({ type: ReservationResponseDto })
   @ApiNotFoundResponse({ description: 'Inventory has not seen this order (yet).' })
-  async byOrder(@Param('orderId') orderId: string): Promise<ReservationResponseDto> {
+  async byOrder(@UuidParam('orderId') orderId: string): Promise<ReservationResponseDto> {
     const reservation = await this.reservations.findOneBy({ orderId });
     if (!reservation) throw new NotFoundException(`no reservation for order ${orderId}`);
     return ReservationResponseDto.from(reservation);

@@ -1,5 +1,4 @@
-import { serviceDatabaseOptions } from '@troupe/messaging';
-import { DataSourceOptions } from 'typeorm';
+import { ServiceDataSourceOptions, serviceDatabaseOptions } from '@troupe/messaging';
 import { InventoryConfig } from '../inventory.config';
 import { InventoryTables1733100000000 } from './inventory-tables.migration';
 import { Reservation } from './reservation.entity';
@@ -9,7 +8,7 @@ import { StockItem } from './stock-item.entity';
 export function inventoryDatabaseOptions(
   config: Pick<InventoryConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
     Partial<Pick<InventoryConfig, 'DATABASE_POOL_SIZE'>>,
-): DataSourceOptions {
+): ServiceDataSourceOptions {
   return serviceDatabaseOptions({
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,

@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 
 export class FeedQuery {
-  @ApiPropertyOptional({ description: 'Only the changes of this order' })
+  @ApiPropertyOptional({ description: 'Only the changes of this order', format: 'uuid' })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsUUID()
   orderId?: string;
 }

@@ -1,12 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class ListNotificationsQuery {
-  @ApiPropertyOptional({ description: 'Only the notifications about this order' })
+  @ApiPropertyOptional({ description: 'Only the notifications about this order', format: 'uuid' })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsUUID()
   orderId?: string;
 
   @ApiPropertyOptional({

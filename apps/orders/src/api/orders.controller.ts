@@ -5,7 +5,6 @@ import {
   Get,
   Headers,
   NotFoundException,
-  Param,
   Post,
   Res,
 } from '@nestjs/common';
@@ -18,8 +17,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
 import { Order } from '../persistence/order.entity';
@@ -74,9 +73,10 @@ export class OrdersController {
 
   @Get(':orderId')
   @ApiOkResponse({ type: OrderResponseDto })
+  @ApiBadRequestResponse({ description: 'orderId is not a UUID (problem+json naming it).' })
   @ApiNotFoundResponse({ description: 'No such order.' })
-  async get(@Param('orderId') orderId: string): Promise<OrderResponseDto> {
-    const order = isUUID(orderId) ? await this.orders.findOneBy({ id: orderId }) : null;
+  async get(@UuidParam('orderId') orderId: string): Promise<OrderResponseDto> {
+    const order = await this.orders.findOneBy({ id: orderId });
     if (!order) throw new NotFoundException(`order ${orderId} not found`);
     return OrderResponseDto.from(order);
   }

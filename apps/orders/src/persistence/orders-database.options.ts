@@ -1,5 +1,4 @@
-import { serviceDatabaseOptions } from '@troupe/messaging';
-import { DataSourceOptions } from 'typeorm';
+import { ServiceDataSourceOptions, serviceDatabaseOptions } from '@troupe/messaging';
 import { OrdersConfig } from '../orders.config';
 import { Order } from './order.entity';
 import { OrdersListing1734000000000 } from './orders-listing.migration';
@@ -9,7 +8,7 @@ import { OrdersTables1733100000000 } from './orders-tables.migration';
 export function ordersDatabaseOptions(
   config: Pick<OrdersConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
     Partial<Pick<OrdersConfig, 'DATABASE_POOL_SIZE'>>,
-): DataSourceOptions {
+): ServiceDataSourceOptions {
   return serviceDatabaseOptions({
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,

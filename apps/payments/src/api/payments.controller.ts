@@ -1,5 +1,6 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Payment } from '../persistence/payment.entity';
@@ -13,7 +14,7 @@ export class PaymentsController {
   @Get('by-order/:orderId')
   @ApiOkResponse({ type: PaymentResponseDto })
   @ApiNotFoundResponse({ description: 'No payment for this order (yet).' })
-  async byOrder(@Param('orderId') orderId: string): Promise<PaymentResponseDto> {
+  async byOrder(@UuidParam('orderId') orderId: string): Promise<PaymentResponseDto> {
     const payment = await this.payments.findOneBy({ orderId });
     if (!payment) throw new NotFoundException(`no payment for order ${orderId}`);
     return PaymentResponseDto.from(payment);

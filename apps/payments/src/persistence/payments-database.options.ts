@@ -1,5 +1,4 @@
-import { serviceDatabaseOptions } from '@troupe/messaging';
-import { DataSourceOptions } from 'typeorm';
+import { ServiceDataSourceOptions, serviceDatabaseOptions } from '@troupe/messaging';
 import { PaymentsConfig } from '../payments.config';
 import { Payment } from './payment.entity';
 import { PaymentsListing1734000000000 } from './payments-listing.migration';
@@ -9,7 +8,7 @@ import { PaymentsTables1733100000000 } from './payments-tables.migration';
 export function paymentsDatabaseOptions(
   config: Pick<PaymentsConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
     Partial<Pick<PaymentsConfig, 'DATABASE_POOL_SIZE'>>,
-): DataSourceOptions {
+): ServiceDataSourceOptions {
   return serviceDatabaseOptions({
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,

@@ -1,5 +1,6 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Shipment } from '../persistence/shipment.entity';
@@ -16,7 +17,7 @@ export class ShipmentsController {
     description: 'SCHEDULED, or WAITING for the payment or the stock.',
   })
   @ApiNotFoundResponse({ description: 'Shipping has heard nothing of this order (yet).' })
-  async byOrder(@Param('orderId') orderId: string): Promise<ShipmentResponseDto> {
+  async byOrder(@UuidParam('orderId') orderId: string): Promise<ShipmentResponseDto> {
     const shipment = await this.shipments.findOneBy({ orderId });
     if (!shipment) throw new NotFoundException(`no shipment for order ${orderId}`);
     return ShipmentResponseDto.from(shipment);

@@ -1,5 +1,4 @@
-import { serviceDatabaseOptions } from '@troupe/messaging';
-import { DataSourceOptions } from 'typeorm';
+import { ServiceDataSourceOptions, serviceDatabaseOptions } from '@troupe/messaging';
 import { ShippingConfig } from '../shipping.config';
 import { Shipment } from './shipment.entity';
 import { ShippingTables1733100000000 } from './shipping-tables.migration';
@@ -8,7 +7,7 @@ import { ShippingTables1733100000000 } from './shipping-tables.migration';
 export function shippingDatabaseOptions(
   config: Pick<ShippingConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA'> &
     Partial<Pick<ShippingConfig, 'DATABASE_POOL_SIZE'>>,
-): DataSourceOptions {
+): ServiceDataSourceOptions {
   return serviceDatabaseOptions({
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,

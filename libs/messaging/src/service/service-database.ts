@@ -17,16 +17,34 @@ export interface ServiceDatabaseOptions {
   poolSize?: number;
 }
 
+/** DataSource options, plus @nestjs/typeorm's `manualInitialization` (see serviceDatabaseOptions). */
+export type ServiceDataSourceOptions = DataSourceOptions & { manualInitialization: true };
+
+/** How long connecting, or waiting for a free connection of the pool, may take (pg's connectionTimeoutMillis). */
+export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * TypeORM options for a Troupe service: its own schema, as its own role, migrations run at
  * start-up (as that role), Troupe's tables included. Use with TypeOrmModule.forRootAsync.
+ *
+ * `manualInitialization`: @nestjs/typeorm does not connect while the application's modules are
+ * built (it would try retryAttempts = 9 times, 3 s apart, then end the process, and nothing
+ * listens meanwhile); TroupeExplorer connects at bootstrap, waiting for PostgreSQL as long as it
+ * is unreachable, while the service already answers /health. Connecting, or waiting for one of
+ * the pool's connections, gives up after DATABASE_CONNECT_TIMEOUT_MS (pg waits forever
+ * otherwise, e.g. for a server behind a dead link): the request then gets a 503.
  */
-export function serviceDatabaseOptions(options: ServiceDatabaseOptions): DataSourceOptions {
+export function serviceDatabaseOptions(options: ServiceDatabaseOptions): ServiceDataSourceOptions {
   return {
+    manualInitialization: true,
+    connectTimeoutMS: DATABASE_CONNECT_TIMEOUT_MS,
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: [...TROUPE_ENTITIES, ...(Array.isArray(options.entities) ? options.entities : Object.values(options.entities))] as Entities,
+    entities: [
+      ...TROUPE_ENTITIES,
+      ...(Array.isArray(options.entities) ? options.entities : Object.values(options.entities)),
+    ] as Entities,
     migrations: [...TROUPE_MIGRATIONS, ...(options.migrations ?? [])] as Migrations,
     migrationsRun: true,
     migrationsTableName: 'migrations',

@@ -1,4 +1,5 @@
 import { EventClass } from '@troupe/schemas';
+import { TopologyRefusedError } from '../errors/topology-refused.error';
 import { GroupHandlers } from '../registry/handler-registry';
 import { Transport } from '../transport/transport.port';
 import { TopicNaming } from './topic-naming';
@@ -43,7 +44,7 @@ export class TopicProvisioner {
     const read = new Set([...groups.flatMap((g) => g.topics), ...deadLetters]);
     const missingRead = missing.filter((t) => read.has(t));
     if (missingRead.length > 0) {
-      throw new Error(`topics missing on the cluster: ${missingRead.join(', ')} (declare them, or let Troupe create them with topics.create)`);
+      throw new TopologyRefusedError(`topics missing on the cluster: ${missingRead.join(', ')} (declare them, or let Troupe create them with topics.create)`);
     }
     if (missing.length > 0) this.log(`topics this service publishes to are missing on the cluster: ${missing.join(', ')}; their outbox rows wait (quarantined) until they exist`);
     this.checkInboxWindow(
@@ -62,7 +63,7 @@ export class TopicProvisioner {
       const keeps = retentionMs === null ? Infinity : retentionMs + (segmentMs ?? 0);
       if (keeps > window) {
         const kept = keeps === Infinity ? 'forever (retention.ms -1)' : `up to ${Math.round(keeps / 3600_000)} h (retention.ms + segment.ms)`;
-        throw new Error(
+        throw new TopologyRefusedError(
           `topic ${topic} keeps messages ${kept}, longer than the inbox remembers them (consumer.inboxRetentionMs = ${Math.round(window / 3600_000)} h): ` +
             'a redelivery after that would be applied twice. Raise consumer.inboxRetentionMs (INBOX_RETENTION_MS) or lower the topic\'s retention.ms/segment.ms.',
         );
