@@ -189,7 +189,9 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         expect([groupId, aclAllows(acls, 'group', groupId, 'Read')]).toEqual([groupId, true]);
       }
       expect(aclAllows(acls, 'cluster', 'kafka-cluster', 'IdempotentWrite')).toBe(
-        service.publishes.length > 0 || service.groups.length > 0,
+        service.publishes.length > 0 ||
+          service.groups.length > 0 ||
+          (service.app.topology.platformAccess ?? []).includes('write-replay-topics'),
       );
     }
   });

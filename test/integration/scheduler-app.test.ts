@@ -183,20 +183,25 @@ describe('scheduler app', () => {
       expect(open.lastError).toMatch(/^still mismatched/);
     }
     const metrics = (await request(shop.scheduler.http).get('/metrics').expect(200)).text;
-    expect(metrics).toContain(
-      `${SCHEDULER_METRIC.jobFindings}{job_name="daily-reconciliation",finding="mismatch:amount-mismatch"} 1`,
-    );
+    // Every series also carries the service's default label (`service`, set by TroupeModule).
     expect(metrics).toMatch(
       new RegExp(
-        `${SCHEDULER_METRIC.tasks}\\{type="cancel-stuck-order",status="SUCCEEDED"\\} [1-9]`,
+        `${SCHEDULER_METRIC.jobFindings}\\{job_name="daily-reconciliation",finding="mismatch:amount-mismatch",service="[^"]+"\\} 1\\n`,
       ),
     );
     expect(metrics).toMatch(
-      new RegExp(`${SCHEDULER_METRIC.oldestPendingTaskAge}\\{type="review-payment-mismatch"\\} `),
+      new RegExp(
+        `${SCHEDULER_METRIC.tasks}\\{type="cancel-stuck-order",status="SUCCEEDED",service="[^"]+"\\} [1-9]`,
+      ),
     );
     expect(metrics).toMatch(
       new RegExp(
-        `${SCHEDULER_METRIC.jobRuns}\\{job_name="daily-reconciliation",trigger="manual",outcome="SUCCEEDED"\\} 1`,
+        `${SCHEDULER_METRIC.oldestPendingTaskAge}\\{type="review-payment-mismatch",service="[^"]+"\\} `,
+      ),
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `${SCHEDULER_METRIC.jobRuns}\\{job_name="daily-reconciliation",trigger="manual",outcome="SUCCEEDED",service="[^"]+"\\} 1`,
       ),
     );
   });
