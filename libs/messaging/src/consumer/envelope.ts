@@ -42,6 +42,8 @@ export interface ChunkScope {
   readonly memo: Map<symbol, unknown>;
   /** Work a middleware left for the end of the chunk, run in order just before it commits. */
   readonly beforeCommit: Array<() => Promise<void>>;
+  /** Envelopes of the chunk taken to their result so far (the chunk's transaction holds their locks). */
+  settled: number;
 }
 
 /** The failure state of an event, as it is parked or dead-lettered. */
@@ -73,7 +75,7 @@ export interface EnvelopeOrigin {
 /** How an envelope ended. `failed` goes back out to the retry and dead-letter middleware. */
 export type Result =
   | { readonly outcome: 'handled'; readonly seconds: number }
-  | { readonly outcome: 'duplicate' | 'parked' | 'abandoned' }
+  | { readonly outcome: 'duplicate' | 'parked' | 'abandoned' | 'deferred' }
   | { readonly outcome: 'dead-lettered'; readonly keyHeld: boolean }
   | { readonly outcome: 'failed'; readonly error: unknown; readonly state?: FailureState };
 
@@ -82,6 +84,8 @@ export type Outcome = Result['outcome'];
 export const PARKED: Result = { outcome: 'parked' };
 export const DUPLICATE: Result = { outcome: 'duplicate' };
 export const ABANDONED: Result = { outcome: 'abandoned' };
+/** Not applied in this chunk: the chunk ends before it and it starts the next one. */
+export const DEFERRED: Result = { outcome: 'deferred' };
 export const failed = (error: unknown): Result => ({ outcome: 'failed', error });
 
 /** True when the result leaves the event's key blocked for the rest of the chunk. */

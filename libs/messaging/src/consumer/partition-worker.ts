@@ -37,23 +37,48 @@ export class PartitionWorker {
     const { messages } = batch;
     const { chunkSize, heartbeatIntervalMs } = this.settings;
     const origin = this.pipeline.freshOrigin(batch);
-    const heartbeats = setInterval(() => void batch.heartbeat().catch(() => undefined), heartbeatIntervalMs);
+    const heartbeats = setInterval(
+      () => void batch.heartbeat().catch(() => undefined),
+      heartbeatIntervalMs,
+    );
     this.progress.begin();
     try {
-      for (let start = 0; start < messages.length; start += chunkSize) {
+      let start = 0;
+      while (start < messages.length) {
         if (!batch.isActive()) return;
         const chunk = messages.slice(start, start + chunkSize);
         const envelopes = await this.decode(chunk, origin);
-        const partition = { topic: batch.topic, partition: batch.partition, epoch: batch.assignmentEpoch };
-        if (envelopes.length > 0 && !(await this.pipeline.runChunk(envelopes, partition, () => batch.isActive()))) return;
-        batch.markDone(chunk[chunk.length - 1]);
-        await batch.commit();
+        const partition = {
+          topic: batch.topic,
+          partition: batch.partition,
+          epoch: batch.assignmentEpoch,
+        };
+        const settled =
+          envelopes.length === 0
+            ? 0
+            : await this.pipeline.runChunk(envelopes, partition, () => batch.isActive());
+        // Everything before the first envelope not settled is done (skipped messages included).
+        const next =
+          settled < envelopes.length ? chunk.indexOf(envelopes[settled].message) : chunk.length;
+        if (next > 0) {
+          batch.markDone(chunk[next - 1]);
+          await batch.commit();
+        }
+        if (next < chunk.length) {
+          if (!batch.isActive()) return;
+          // Deferred after a conflict with another transaction: it leads the next chunk, a moment later.
+          await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+        }
+        start += next;
       }
     } catch (error) {
       if (!isLockTimeout(error)) throw error;
       // Another replica's transaction still holds these events (a rebalance moved the partition
       // while it worked): leave them for the next fetch rather than wait without bound.
-      this.log(`${this.pipeline.group.groupId}: ${batch.topic}/${batch.partition} waited too long for another consumer's lock; trying again shortly`, error);
+      this.log(
+        `${this.pipeline.group.groupId}: ${batch.topic}/${batch.partition} waited too long for another consumer's lock; trying again shortly`,
+        error,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
     } finally {
       clearInterval(heartbeats);
@@ -61,14 +86,18 @@ export class PartitionWorker {
     }
   }
 
-  private async decode(chunk: readonly IncomingMessage[], origin: EnvelopeOrigin): Promise<UnscopedEnvelope[]> {
+  private async decode(
+    chunk: readonly IncomingMessage[],
+    origin: EnvelopeOrigin,
+  ): Promise<UnscopedEnvelope[]> {
     const { group } = this.pipeline;
     const envelopes: UnscopedEnvelope[] = [];
     for (const message of chunk) {
       try {
         const received = await receive(this.codec, message);
         const handler = group.byType.get(received.eventType);
-        if (handler && received.event) envelopes.push({ message, received, handler, attempt: 1, origin });
+        if (handler && received.event)
+          envelopes.push({ message, received, handler, attempt: 1, origin });
         else this.metrics.consumedEvent(group.groupId, 'other', 'skipped');
       } catch (error) {
         if (isRetriable(error)) throw error; // e.g. the registry is down: crash, restart, redeliver

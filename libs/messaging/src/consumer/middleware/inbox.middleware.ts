@@ -24,12 +24,12 @@ interface Claims {
  * re-applied it (the inbox row remembers the replay id), in a savepoint so that an attempt that
  * does not get applied leaves the row as it was.
  */
-export function inbox(store: Inbox, groupId: string): Middleware {
+export function inbox(store: Inbox, groupId: string, lockTimeoutMs: number): Middleware {
   async function claimsOf(scope: ChunkScope & { tx: NonNullable<ChunkScope['tx']> }): Promise<Claims> {
     const known = scope.memo.get(CLAIMS) as Claims | undefined;
     if (known) return known;
     const ids = [...new Set(scope.envelopes.flatMap((e) => (e.received && !replayIdOf(e) ? [e.received.eventId] : [])))];
-    const claims: Claims = { fresh: await store.claim(scope.tx, groupId, ids), returned: [] };
+    const claims: Claims = { fresh: await store.claim(scope.tx, groupId, ids, lockTimeoutMs), returned: [] };
     scope.memo.set(CLAIMS, claims);
     scope.beforeCommit.push(() => store.unclaim(scope.tx, groupId, [...claims.fresh, ...claims.returned]));
     return claims;

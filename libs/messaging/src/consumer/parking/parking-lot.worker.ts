@@ -91,7 +91,7 @@ export class ParkingLotWorker {
     const { lot } = this.deps;
     const envelope = await this.envelopeOf(row);
     if (!envelope) return lot.remove(tx, row.id); // no handler of the group wants it any more
-    const scope: ChunkScope = { tx, envelopes: [envelope], memo: new Map(), beforeCommit: [] };
+    const scope: ChunkScope = { tx, envelopes: [envelope], memo: new Map(), beforeCommit: [], settled: 0 };
     const result = await this.deps.step({ ...envelope, scope });
     if (result.outcome === 'handled' || result.outcome === 'duplicate') await lot.remove(tx, row.id);
     for (const work of scope.beforeCommit) await work();

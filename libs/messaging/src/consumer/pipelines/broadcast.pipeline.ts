@@ -23,13 +23,14 @@ export function broadcastPipeline(deps: PipelineDeps): GroupPipeline {
     group,
     freshOrigin: (batch) => new FreshOrigin(batch, settings.inPlaceRetryMaxDelayMs),
     async runChunk(envelopes: readonly UnscopedEnvelope[], partition, isActive) {
-      const scope = { partition, envelopes, memo: new Map(), beforeCommit: [] };
+      const scope = { partition, envelopes, memo: new Map(), beforeCommit: [], settled: 0 };
       for (const envelope of envelopes) {
-        if (!isActive()) return false;
+        if (!isActive()) break;
         await step({ ...envelope, scope });
         progress.tick();
+        scope.settled++;
       }
-      return true;
+      return scope.settled;
     },
   };
 }

@@ -18,11 +18,12 @@ export interface GroupPipeline {
   /** Where envelopes of a fresh partition batch come from (waits, parking). */
   freshOrigin(batch: PartitionBatch): EnvelopeOrigin;
   /**
-   * Takes a chunk's envelopes through the pipeline in partition order, as one unit of work.
-   * Resolves false when it stopped early because `isActive` turned false (what was done is kept,
-   * the rest is redelivered). Throws when the database or the broker went away.
+   * Takes a chunk's envelopes through the pipeline in partition order, as one unit of work, and
+   * resolves how many were settled, in order. Fewer than all when `isActive` turned false (the
+   * rest is redelivered) or an envelope was deferred (the caller starts its next chunk with it).
+   * Throws when the database or the broker went away.
    */
-  runChunk(envelopes: readonly UnscopedEnvelope[], partition: NonNullable<ChunkScope['partition']>, isActive: () => boolean): Promise<boolean>;
+  runChunk(envelopes: readonly UnscopedEnvelope[], partition: NonNullable<ChunkScope['partition']>, isActive: () => boolean): Promise<number>;
   /** 'once' groups: the worker that retries the group's parked events. */
   readonly parkingWorker?: ParkingLotWorker;
 }

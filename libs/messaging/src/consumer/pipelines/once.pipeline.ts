@@ -33,7 +33,7 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
     compose(
       [
         outcomeMetrics(metrics, groupId),
-        inbox(new Inbox(), groupId),
+        inbox(new Inbox(), groupId, settings.lockTimeoutMs),
         ...extra,
         deadLetter(deadLetters, group.group, log),
         retryAndPark(metrics, groupId),
@@ -52,18 +52,16 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
     freshOrigin: (batch) => new FreshOrigin(batch, settings.inPlaceRetryMaxDelayMs, { lot: parking, groupId }),
     runChunk: (envelopes: readonly UnscopedEnvelope[], partition, isActive) =>
       inChunkTransaction(dataSource, settings, async (tx) => {
-        const scope: ChunkScope = { tx, partition, envelopes, memo: new Map(), beforeCommit: [] };
-        let complete = true;
+        const scope: ChunkScope = { tx, partition, envelopes, memo: new Map(), beforeCommit: [], settled: 0 };
         for (const envelope of envelopes) {
-          if (!isActive()) {
-            complete = false;
-            break;
-          }
-          await fresh({ ...envelope, scope });
+          if (!isActive()) break;
+          const result = await fresh({ ...envelope, scope });
           progress.tick();
+          if (result.outcome === 'deferred') break;
+          scope.settled++;
         }
         for (const work of scope.beforeCommit) await work();
-        return complete;
+        return scope.settled;
       }),
   };
 }
