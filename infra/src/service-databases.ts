@@ -3,7 +3,7 @@ import { quoteIdent } from './postgres.part';
 import { InfraSettings } from './settings';
 
 /** The basic services that own data: each gets a login role and a schema of its own. */
-export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shipping', 'notifications'] as const;
+export const DATA_OWNING_SERVICES = ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'tasks'] as const;
 
 /**
  * Creates (idempotently) one login role and one schema per service in the app database. The

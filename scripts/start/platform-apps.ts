@@ -8,6 +8,7 @@ export const PLATFORM_APPS = [
   'shipping',
   'notifications',
   'checkout',
+  'tasks',
 ] as const;
 
 export type AppName = (typeof PLATFORM_APPS)[number];
@@ -25,6 +26,7 @@ const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
   inventory: 3,
   shipping: 4,
   notifications: 5,
+  tasks: 7,
 };
 
 export const DEFAULT_PORTS: Readonly<Record<AppName, number>> = Object.fromEntries(
@@ -46,6 +48,7 @@ export const DATA_OWNING_APPS: ReadonlySet<AppName> = new Set([
   'inventory',
   'shipping',
   'notifications',
+  'tasks',
 ]);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

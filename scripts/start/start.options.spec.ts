@@ -9,7 +9,7 @@ describe('parseStartOptions', () => {
       stockShare: 0.1,
       durationS: undefined,
       logs: 'warn',
-      apps: ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'checkout'],
+      apps: ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'checkout', 'tasks'],
     });
     expect(parseStartOptions(['--demo']).logs).toBe('error');
   });

@@ -1,0 +1,306 @@
+import type { Subscription, Transport } from '@troupe/messaging';
+import type { OutboxWriter } from '@troupe/outbox';
+import { DataSource } from 'typeorm';
+import type { TaskHandler } from '../definition/task-context';
+import type { TaskType } from '../definition/task-type';
+import type { TaskMetrics } from '../metrics/task-metrics';
+import { nextAfterAttempt } from '../policy/attempt-outcome.policy';
+import { PriorityQuotaPicker } from '../policy/priority-quota.picker';
+import { RateLimiter } from '../rate/rate-limiter';
+import { ClaimedTask, TaskClaims } from '../store/task-claims';
+import { AttemptRecord, StoredOutcome, TaskOutcomes } from '../store/task-outcomes';
+import type { ResolvedTaskWorkerOptions } from '../tasks.options';
+import { AttemptRunner, RunningAttempt } from './attempt.runner';
+import { OutcomeBatcher } from './outcome-batcher';
+import { WakeSignal } from './wake-signal';
+import { WakeTarget, subscribeWakeUps } from './wake-up.subscription';
+
+export interface TaskWorkerDeps {
+  dataSource: DataSource;
+  outbox: OutboxWriter;
+  transport: Transport;
+  /** The physical topic of TaskSubmitted, its partition count, and the workers' group. */
+  wakeUps: { topic: string; partitions: number; group: string };
+  handlers: ReadonlyMap<string, { type: TaskType; handler: TaskHandler }>;
+  metrics: TaskMetrics;
+  log: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+/**
+ * One worker replica: claims due tasks from PostgreSQL whenever it has free slots (in priority
+ * order with weighted shares, within each type's concurrency), runs them, stores their
+ * outcomes in batches, renews its leases, and ends attempts whose worker died. It wakes on
+ * TaskSubmitted (Kafka), on a freed slot, when the next delayed task is due, and every
+ * pollIntervalMs as a fallback, so a lost wake-up delays work but never loses it.
+ */
+export class TaskWorker implements WakeTarget {
+  private readonly claims: TaskClaims;
+  private readonly outcomes: TaskOutcomes;
+  private readonly runner: AttemptRunner;
+  private readonly batcher: OutcomeBatcher;
+  private readonly picker: PriorityQuotaPicker;
+  private readonly signal = new WakeSignal();
+  private readonly running = new Map<string, { attempt: RunningAttempt; done: Promise<void> }>();
+  private readonly perType = new Map<string, number>();
+  private hungryWaiters: Array<() => void> = [];
+  private subscription?: Subscription;
+  private loop?: Promise<void>;
+  private timers: NodeJS.Timeout[] = [];
+  hungry = false;
+  stopping = false;
+
+  constructor(
+    private readonly options: ResolvedTaskWorkerOptions,
+    private readonly deps: TaskWorkerDeps,
+  ) {
+    this.claims = new TaskClaims(deps.dataSource, options.workerId);
+    this.outcomes = new TaskOutcomes(deps.dataSource, deps.outbox);
+    this.runner = new AttemptRunner(
+      options.workerId,
+      this.claims,
+      new RateLimiter(deps.dataSource),
+    );
+    this.batcher = new OutcomeBatcher(
+      this.outcomes,
+      (stored, records) => this.recordStored(stored, records),
+      (m, e) => deps.log('warn', m, { error: String(e) }),
+    );
+    this.picker = new PriorityQuotaPicker(options.priorityWeights);
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.loop = this.run();
+    const leaseMs = Math.min(
+      ...[...this.deps.handlers.values()].map((h) => h.type.options.leaseMs),
+    );
+    this.timers.push(
+      setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(leaseMs / 3))),
+    );
+    this.timers.push(setInterval(() => void this.sweep(), this.options.sweepIntervalMs));
+    this.subscription = await subscribeWakeUps(
+      this.deps.transport,
+      { ...this.deps.wakeUps, partitionConcurrency: this.options.partitionConcurrency },
+      this,
+    );
+  }
+
+  /** In its consumer group (wake-ups flow); claiming works without it. */
+  isReady(): boolean {
+    return !this.stopping && this.subscription?.isMember() === true;
+  }
+
+  wake(): void {
+    this.signal.wake();
+  }
+
+  untilHungry(ms: number): Promise<void> {
+    if (this.hungry) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.hungryWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Stops claiming, lets running attempts finish (up to shutdownTimeoutMs), puts the rest back, stores every outcome. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.setHungry(true);
+    this.wake();
+    await this.loop;
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    const finished = Promise.all([...this.running.values()].map((r) => r.done));
+    const timedOut = await Promise.race([
+      finished.then(() => false),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(true), this.options.shutdownTimeoutMs).unref(),
+      ),
+    ]);
+    if (timedOut) await this.interruptRunning();
+    await this.batcher.drain();
+    await this.subscription?.stop().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const free = this.options.concurrency - this.running.size;
+        if (free <= 0 || this.batcher.backlog > this.options.concurrency * 4) {
+          this.setHungry(false);
+          await this.signal.wait(this.options.pollIntervalMs);
+          continue;
+        }
+        const claimed = await this.claims.claim(
+          free,
+          this.picker.quotas(free),
+          this.capacity(free),
+        );
+        failures = 0;
+        for (const task of claimed) this.launch(task);
+        if (claimed.length === free) {
+          this.setHungry(false);
+          continue;
+        }
+        this.setHungry(true);
+        const dueInMs = claimed.length === 0 ? await this.claims.nextDueInMs() : null;
+        await this.signal.wait(
+          dueInMs !== null && dueInMs > 0
+            ? Math.min(dueInMs, this.options.pollIntervalMs)
+            : this.options.pollIntervalMs,
+        );
+      } catch (error) {
+        failures++;
+        this.deps.log('warn', `task worker: claiming failed (${failures} in a row)`, {
+          error: String(error),
+        });
+        await this.signal.wait(Math.min(10_000, 100 * 2 ** failures));
+      }
+    }
+  }
+
+  private capacity(free: number) {
+    return [...this.deps.handlers.values()].map(({ type }) => ({
+      type: type.name,
+      free: Math.min(free, type.options.concurrency - (this.perType.get(type.name) ?? 0)),
+      leaseMs: type.options.leaseMs,
+    }));
+  }
+
+  private launch(task: ClaimedTask): void {
+    const entry = this.deps.handlers.get(task.type)!;
+    this.picker.charge(task.priority);
+    const attempt: RunningAttempt = {
+      task,
+      type: entry.type,
+      controller: new AbortController(),
+      startedAt: new Date(),
+      interrupted: false,
+    };
+    this.perType.set(task.type, (this.perType.get(task.type) ?? 0) + 1);
+    this.deps.metrics.running(task.type, 1);
+    if (task.attempt === 1) {
+      const due = Math.max(task.submittedAt.getTime(), task.runAt.getTime());
+      this.deps.metrics.started(
+        task.type,
+        task.priority,
+        (attempt.startedAt.getTime() - due) / 1000,
+      );
+    }
+    const done = this.runner.run(attempt, entry.handler).then(async (record) => {
+      this.running.delete(task.id);
+      this.perType.set(task.type, (this.perType.get(task.type) ?? 1) - 1);
+      this.deps.metrics.running(task.type, -1);
+      this.wake();
+      await this.batcher.add(record);
+    });
+    this.running.set(task.id, { attempt, done });
+  }
+
+  private setHungry(hungry: boolean): void {
+    this.hungry = hungry;
+    if (!hungry) return;
+    const waiters = this.hungryWaiters;
+    this.hungryWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private async renewLeases(): Promise<void> {
+    const attempts = [...this.running.values()]
+      .map((r) => r.attempt)
+      .filter((a) => !a.controller.signal.aborted);
+    try {
+      const held = await this.claims.renew(
+        attempts.map((a) => ({
+          id: a.task.id,
+          attempt: a.task.attempt,
+          leaseMs: a.type.options.leaseMs,
+        })),
+      );
+      for (const a of attempts)
+        if (!held.has(a.task.id) && this.running.has(a.task.id))
+          a.controller.abort(new Error(`task ${a.task.id}: lease lost`));
+    } catch (error) {
+      this.deps.log('warn', 'task worker: renewing leases failed', { error: String(error) });
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const stored = await this.outcomes.sweepExpired(100, ({ type, attempt, maxAttempts }) => {
+        const options = this.deps.handlers.get(type)?.type.options ?? {
+          initialBackoffMs: 1000,
+          backoffMultiplier: 2,
+          maxBackoffMs: 300_000,
+        };
+        return nextAfterAttempt(
+          attempt,
+          { kind: 'lease-expired', error: 'lease expired' },
+          { ...options, maxAttempts },
+        );
+      });
+      for (const s of stored) {
+        this.deps.metrics.attemptEnded(s.type, 'lease_expired');
+        if (s.status === 'FAILED')
+          this.deps.metrics.finished(s.type, 'FAILED', s.submittedAt, s.finishedAt ?? new Date());
+      }
+      if (stored.some((s) => s.status === 'PENDING')) this.wake();
+    } catch (error) {
+      this.deps.log('warn', 'task worker: sweeping expired leases failed', {
+        error: String(error),
+      });
+    }
+  }
+
+  /** Attempts still running after the grace period: aborted and put back (not counted as attempts). */
+  private async interruptRunning(): Promise<void> {
+    const now = new Date().toISOString();
+    const records: AttemptRecord[] = [...this.running.values()].map(({ attempt }) => {
+      attempt.interrupted = true;
+      attempt.controller.abort(new Error('worker stopping'));
+      return {
+        id: attempt.task.id,
+        attempt: attempt.task.attempt,
+        claimedBy: this.options.workerId,
+        next: { status: 'PENDING', retryInMs: 0, error: null, countsAsAttempt: false },
+        resultJson: null,
+        entry: {
+          attempt: attempt.task.attempt,
+          worker: this.options.workerId,
+          startedAt: attempt.startedAt.toISOString(),
+          finishedAt: now,
+          outcome: 'interrupted',
+        },
+      };
+    });
+    this.deps.log(
+      'warn',
+      `task worker: ${records.length} attempt(s) still running at shutdown were put back`,
+    );
+    await Promise.all(records.map((r) => this.batcher.add(r)));
+  }
+
+  private recordStored(stored: StoredOutcome[], records: AttemptRecord[]): void {
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    for (const record of records) {
+      const s = byId.get(record.id);
+      const type = s?.type ?? this.running.get(record.id)?.attempt.task.type ?? 'unknown';
+      if (!s) {
+        this.deps.metrics.attemptEnded(type, 'stale');
+        continue;
+      }
+      const outcome = record.entry.outcome;
+      this.deps.metrics.attemptEnded(
+        s.type,
+        outcome === 'retry' ? 'retried' : outcome === 'lease-expired' ? 'lease_expired' : outcome,
+      );
+      if (s.status === 'SUCCEEDED' || s.status === 'FAILED')
+        this.deps.metrics.finished(s.type, s.status, s.submittedAt, s.finishedAt ?? new Date());
+    }
+  }
+}
