@@ -28,6 +28,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (!(exception instanceof HttpException)) {
+      // Errors of Express' body parser (http-errors: status + expose), e.g. 413 for a body over the limit.
+      const { status, expose, message } = (exception ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+      if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+        return { type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase().replace(/^\w/, (c) => c.toUpperCase()) ?? 'Error', status, detail: String(message) };
+      }
       return { type: 'about:blank', title: 'Internal Server Error', status: HttpStatus.INTERNAL_SERVER_ERROR };
     }
     const status = exception.getStatus();
