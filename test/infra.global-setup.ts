@@ -4,7 +4,11 @@ import { LocalInfra } from '../infra/src/local-infra';
 import { kafkaBootstrap, registryUrl } from '../infra/src/settings';
 
 /** Which parts this test run (this jest process) started, so its teardown stops exactly those. */
-export const startedFile = () => path.join(new LocalInfra(undefined, () => undefined).settings.dataDir, `started-by-tests.${process.pid}.json`);
+export const startedFile = () =>
+  path.join(
+    new LocalInfra(undefined, () => undefined).settings.dataDir,
+    `started-by-tests.${process.pid}.json`,
+  );
 
 /**
  * Brings the real infrastructure up once for the integration and e2e projects (jest runs this

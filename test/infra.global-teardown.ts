@@ -12,5 +12,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!fs.existsSync(file)) return;
   const started: string[] = JSON.parse(fs.readFileSync(file, 'utf8'));
   fs.rmSync(file, { force: true });
-  await new LocalInfra(undefined, (line) => process.stderr.write(`[infra] ${line}\n`)).down(started);
+  await new LocalInfra(undefined, (line) => process.stderr.write(`[infra] ${line}\n`)).down(
+    started,
+  );
 }

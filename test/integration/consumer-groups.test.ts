@@ -11,7 +11,15 @@ describe('consumer groups', () => {
   const topic = uniqueName('it.ticket.events');
   const TicketIssued = defineTestEvent<{ ticketId: string; seq: number }>(
     topic,
-    { type: 'record', name: 'TicketIssued', namespace: 'troupe.it', fields: [{ name: 'ticketId', type: 'string' }, { name: 'seq', type: 'int' }] },
+    {
+      type: 'record',
+      name: 'TicketIssued',
+      namespace: 'troupe.it',
+      fields: [
+        { name: 'ticketId', type: 'string' },
+        { name: 'seq', type: 'int' },
+      ],
+    },
     'ticketId',
   );
   type TicketIssued = InstanceType<typeof TicketIssued> & { ticketId: string; seq: number };
@@ -26,7 +34,11 @@ describe('consumer groups', () => {
     class Handlers {
       @OnEvent(TicketIssued, { group: billing })
       async bill(event: TicketIssued, ctx: EventContext) {
-        await ctx.tx.query('INSERT INTO effects (grp, event_id, replica) VALUES ($1, $2, $3)', [billing, ctx.eventId, replica]);
+        await ctx.tx.query('INSERT INTO effects (grp, event_id, replica) VALUES ($1, $2, $3)', [
+          billing,
+          ctx.eventId,
+          replica,
+        ]);
       }
 
       @OnEvent(TicketIssued, { group: live, delivery: 'broadcast' })
@@ -43,7 +55,11 @@ describe('consumer groups', () => {
   class AuditHandlers {
     @OnEvent(TicketIssued, { group: audit })
     async record(_event: TicketIssued, ctx: EventContext) {
-      await ctx.tx.query('INSERT INTO effects (grp, event_id, replica) VALUES ($1, $2, $3)', [audit, ctx.eventId, 'audit']);
+      await ctx.tx.query('INSERT INTO effects (grp, event_id, replica) VALUES ($1, $2, $3)', [
+        audit,
+        ctx.eventId,
+        'audit',
+      ]);
     }
   }
 
@@ -57,14 +73,44 @@ describe('consumer groups', () => {
     producerDb = await createTestDataSource();
     billingDb = await createTestDataSource();
     auditDb = await createTestDataSource();
-    for (const db of [billingDb, auditDb]) await db.query('CREATE TABLE effects (grp text, event_id uuid, replica text)');
+    for (const db of [billingDb, auditDb])
+      await db.query('CREATE TABLE effects (grp text, event_id uuid, replica text)');
     // A second replica of the billing service: same schema, its own connections.
-    const second = await createTestDataSource({ schema: (billingDb.options as { schema: string }).schema });
+    const second = await createTestDataSource({
+      schema: (billingDb.options as { schema: string }).schema,
+    });
     replicaDbs = [second];
-    services.push(await startService({ service: 'it-issuer', dataSource: producerDb, troupe: { publishes: [TicketIssued] } }));
-    services.push(await startService({ service: 'it-billing', dataSource: billingDb, handlers: [handlersFor('a')], troupe: { relay: false, instanceId: 'a' } }));
-    services.push(await startService({ service: 'it-billing', dataSource: second, handlers: [handlersFor('b')], troupe: { relay: false, instanceId: 'b' } }));
-    services.push(await startService({ service: 'it-audit', dataSource: auditDb, handlers: [AuditHandlers], troupe: { relay: false } }));
+    services.push(
+      await startService({
+        service: 'it-issuer',
+        dataSource: producerDb,
+        troupe: { publishes: [TicketIssued] },
+      }),
+    );
+    services.push(
+      await startService({
+        service: 'it-billing',
+        dataSource: billingDb,
+        handlers: [handlersFor('a')],
+        troupe: { relay: false, instanceId: 'a' },
+      }),
+    );
+    services.push(
+      await startService({
+        service: 'it-billing',
+        dataSource: second,
+        handlers: [handlersFor('b')],
+        troupe: { relay: false, instanceId: 'b' },
+      }),
+    );
+    services.push(
+      await startService({
+        service: 'it-audit',
+        dataSource: auditDb,
+        handlers: [AuditHandlers],
+        troupe: { relay: false },
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -80,18 +126,32 @@ describe('consumer groups', () => {
       await producerDb.transaction((tx) =>
         issuer.outbox.addAll(
           tx,
-          Array.from({ length: 250 }, (_, i) => ({ event: TicketIssued.of({ ticketId: `t-${(start + i) % 97}`, seq: start + i }) })),
+          Array.from({ length: 250 }, (_, i) => ({
+            event: TicketIssued.of({ ticketId: `t-${(start + i) % 97}`, seq: start + i }),
+          })),
         ),
       );
     }
     const count = (db: DataSource, sql: string) => db.query(sql).then((rows) => Number(rows[0].n));
-    await waitFor('billing to handle every event', async () => (await count(billingDb, 'SELECT count(DISTINCT event_id) AS n FROM effects')) === total, 90_000);
-    await waitFor('audit to handle every event', async () => (await count(auditDb, 'SELECT count(DISTINCT event_id) AS n FROM effects')) === total, 90_000);
+    await waitFor(
+      'billing to handle every event',
+      async () =>
+        (await count(billingDb, 'SELECT count(DISTINCT event_id) AS n FROM effects')) === total,
+      90_000,
+    );
+    await waitFor(
+      'audit to handle every event',
+      async () =>
+        (await count(auditDb, 'SELECT count(DISTINCT event_id) AS n FROM effects')) === total,
+      90_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000)); // room for any duplicate to land
 
     expect(await count(billingDb, 'SELECT count(*) AS n FROM effects')).toBe(total);
     expect(await count(auditDb, 'SELECT count(*) AS n FROM effects')).toBe(total);
-    const perReplica = await billingDb.query('SELECT replica, count(*)::int AS n FROM effects GROUP BY replica ORDER BY replica');
+    const perReplica = await billingDb.query(
+      'SELECT replica, count(*)::int AS n FROM effects GROUP BY replica ORDER BY replica',
+    );
     expect(perReplica.map((r: { replica: string }) => r.replica)).toEqual(['a', 'b']); // the partitions were shared
     expect(perReplica.every((r: { n: number }) => r.n > 0)).toBe(true);
   });
@@ -103,9 +163,16 @@ describe('consumer groups', () => {
 
   it('delivers broadcast events to every replica', async () => {
     const added = await producerDb.transaction((tx) =>
-      services[0].outbox.addAll(tx, Array.from({ length: 20 }, (_, i) => ({ event: TicketIssued.of({ ticketId: `live-${i}`, seq: i }) }))),
+      services[0].outbox.addAll(
+        tx,
+        Array.from({ length: 20 }, (_, i) => ({
+          event: TicketIssued.of({ ticketId: `live-${i}`, seq: i }),
+        })),
+      ),
     );
     const ids = added.map((a) => a.id);
-    await waitFor('both replicas to see every broadcast event', () => ['a', 'b'].every((r) => ids.every((id) => liveSeen.get(r)?.has(id))));
+    await waitFor('both replicas to see every broadcast event', () =>
+      ['a', 'b'].every((r) => ids.every((id) => liveSeen.get(r)?.has(id))),
+    );
   });
 });

@@ -53,17 +53,15 @@ describe('orders app', () => {
   const pendingOrder = async () => {
     const orderId = randomUUID();
     const items = body().items;
-    await orders.dataSource
-      .getRepository(Order)
-      .insert({
-        id: orderId,
-        customerId: 'c-seeded',
-        status: 'PENDING',
-        cancelReason: null,
-        items,
-        totalCents: 2999,
-        idempotencyKey: null,
-      });
+    await orders.dataSource.getRepository(Order).insert({
+      id: orderId,
+      customerId: 'c-seeded',
+      status: 'PENDING',
+      cancelReason: null,
+      items,
+      totalCents: 2999,
+      idempotencyKey: null,
+    });
     return { orderId };
   };
   /** The parts of an order that only its own request decides (a running system may settle it meanwhile). */

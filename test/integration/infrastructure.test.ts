@@ -7,7 +7,11 @@ import { testInfra, uniqueName } from '@troupe/testing';
  * and an Avro record that makes the round trip in the Confluent wire format.
  */
 describe('local infrastructure', () => {
-  const kafka = new Kafka({ clientId: 'infra-test', brokers: testInfra.kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'infra-test',
+    brokers: testInfra.kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+  });
   const registry = new SchemaRegistry({ host: testInfra.schemaRegistryUrl() });
   const topic = uniqueName('infra.probe.events');
   const schema = {
@@ -61,8 +65,13 @@ describe('local infrastructure', () => {
 
   it('answers the Confluent REST API with the schema registered under its subject', async () => {
     const subject = `${uniqueName('infra.api.events')}-troupe.infra.Probe`;
-    const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
-    const response = await fetch(`${testInfra.schemaRegistryUrl()}/subjects/${subject}/versions/latest`);
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject },
+    );
+    const response = await fetch(
+      `${testInfra.schemaRegistryUrl()}/subjects/${subject}/versions/latest`,
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { id: number; version: number; schema: string };
     expect(body.id).toBe(id);

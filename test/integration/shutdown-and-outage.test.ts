@@ -18,7 +18,15 @@ describe('shutdown and outage', () => {
     senderDb = await createTestDataSource();
     effectsDb = await createTestDataSource();
     await effectsDb.query('CREATE TABLE effects (event_id uuid NOT NULL)');
-    sender = await startService({ service: 'it-counter', dataSource: senderDb, troupe: { publishes: [Counted], topics: { partitions: 4 }, relay: { pollIntervalMs: 200, maxBackoffMs: 2000 } } });
+    sender = await startService({
+      service: 'it-counter',
+      dataSource: senderDb,
+      troupe: {
+        publishes: [Counted],
+        topics: { partitions: 4 },
+        relay: { pollIntervalMs: 200, maxBackoffMs: 2000 },
+      },
+    });
   });
 
   afterAll(async () => {
@@ -28,11 +36,18 @@ describe('shutdown and outage', () => {
   });
 
   const effects = async () => {
-    const [row] = await effectsDb.query('SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct_ids FROM effects');
+    const [row] = await effectsDb.query(
+      'SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct_ids FROM effects',
+    );
     return row as { total: number; distinct_ids: number };
   };
   const write = (count: number, from: number) =>
-    senderDb.transaction((tx) => sender.outbox.addAll(tx, Array.from({ length: count }, (_, i) => ({ event: Counted.of({ n: from + i }) }))));
+    senderDb.transaction((tx) =>
+      sender.outbox.addAll(
+        tx,
+        Array.from({ length: count }, (_, i) => ({ event: Counted.of({ n: from + i }) })),
+      ),
+    );
 
   it('applies every event exactly once across a SIGTERM during a load of 3,000 events and a restart', async () => {
     const schema = (effectsDb.options as { schema: string }).schema;
@@ -53,7 +68,11 @@ describe('shutdown and outage', () => {
 
     const second = spawnTs('test/support/counting-consumer.process.ts', [schema, topic, group]);
     try {
-      await waitFor('every event to be applied', async () => (await effects()).total >= 3000, 90_000);
+      await waitFor(
+        'every event to be applied',
+        async () => (await effects()).total >= 3000,
+        90_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await effects()).toEqual({ total: 3000, distinct_ids: 3000 });
     } finally {
@@ -67,13 +86,30 @@ describe('shutdown and outage', () => {
     const outageTopic = uniqueName('it.outage.events');
     const Outage = countingEvent(outageTopic);
     const outageDb = await createTestDataSource();
-    const outageSender = await startService({ service: 'it-outage', dataSource: outageDb, troupe: { publishes: [Outage], topics: { partitions: 4 }, relay: { pollIntervalMs: 200, maxBackoffMs: 2000 } } });
+    const outageSender = await startService({
+      service: 'it-outage',
+      dataSource: outageDb,
+      troupe: {
+        publishes: [Outage],
+        topics: { partitions: 4 },
+        relay: { pollIntervalMs: 200, maxBackoffMs: 2000 },
+      },
+    });
     const writeOutage = (count: number, from: number) =>
-      outageDb.transaction((tx) => outageSender.outbox.addAll(tx, Array.from({ length: count }, (_, i) => ({ event: Outage.of({ n: from + i }) }))));
+      outageDb.transaction((tx) =>
+        outageSender.outbox.addAll(
+          tx,
+          Array.from({ length: count }, (_, i) => ({ event: Outage.of({ n: from + i }) })),
+        ),
+      );
     await effectsDb.query('TRUNCATE effects');
     const group = uniqueName('it-outage');
     const schema = (effectsDb.options as { schema: string }).schema;
-    const child = spawnTs('test/support/counting-consumer.process.ts', [schema, outageTopic, group]);
+    const child = spawnTs('test/support/counting-consumer.process.ts', [
+      schema,
+      outageTopic,
+      group,
+    ]);
     const infra = new LocalInfra(undefined, () => undefined);
     let written = 0;
     let writing = true;
@@ -99,7 +135,9 @@ describe('shutdown and outage', () => {
       await waitFor(
         `all ${written} events to be applied`,
         async () => {
-          const [{ n: pending }] = await outageDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+          const [{ n: pending }] = await outageDb.query(
+            'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+          );
           const { total } = await effects();
           process.stderr.write(`[outage] applied ${total}/${written}, unpublished ${pending}\n`);
           return total >= written;
@@ -109,7 +147,11 @@ describe('shutdown and outage', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await effects()).toEqual({ total: written, distinct_ids: written });
-      expect((await outageDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n).toBe(0);
+      expect(
+        (
+          await outageDb.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')
+        )[0].n,
+      ).toBe(0);
     } finally {
       process.stderr.write(`[outage] consumer output:\n${child.output().slice(-3000)}\n`);
       writing = false;

@@ -12,10 +12,24 @@ import { countingEvent } from './counting-event';
 
 async function main(schema: string, topic: string, group: string): Promise<void> {
   const Counted = countingEvent(topic);
-  const dataSource = new DataSource({ type: 'postgres', url: testInfra.databaseUrl(), schema, entities: TROUPE_ENTITIES, extra: { options: `-c search_path=${schema}` } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: testInfra.databaseUrl(),
+    schema,
+    entities: TROUPE_ENTITIES,
+    extra: { options: `-c search_path=${schema}` },
+  });
   await dataSource.initialize();
   const runtime = new TroupeRuntime(
-    { service: 'counting-consumer', kafka: { brokers: testInfra.kafkaBrokers() }, schemaRegistry: { url: testInfra.schemaRegistryUrl() }, relay: false, topics: { create: false }, consumer: { restartMaxBackoffMs: 2000 }, log: (level, msg) => level !== 'info' && process.stderr.write(`${level} ${msg}\n`) },
+    {
+      service: 'counting-consumer',
+      kafka: { brokers: testInfra.kafkaBrokers() },
+      schemaRegistry: { url: testInfra.schemaRegistryUrl() },
+      relay: false,
+      topics: { create: false },
+      consumer: { restartMaxBackoffMs: 2000 },
+      log: (level, msg) => level !== 'info' && process.stderr.write(`${level} ${msg}\n`),
+    },
     dataSource,
   );
   runtime.addHandler({

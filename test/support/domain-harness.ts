@@ -153,7 +153,11 @@ export class Probe {
         service: uniqueName('it-probe'),
         dataSource: db,
         handlers: [recorder(options.records, uniqueName('it-probe'), (seen) => probe.record(seen))],
-        troupe: { publishes: options.publishes, topics: { partitions: 6 }, topicPrefix: RUN_TOPIC_PREFIX },
+        troupe: {
+          publishes: options.publishes,
+          topics: { partitions: 6 },
+          topicPrefix: RUN_TOPIC_PREFIX,
+        },
       });
     } catch (error) {
       await db.drop();

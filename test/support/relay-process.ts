@@ -8,7 +8,12 @@ import { testInfra } from '@troupe/testing';
 import { DataSource } from 'typeorm';
 
 async function main(schema: string): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: testInfra.databaseUrl(), schema, entities: TROUPE_ENTITIES });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: testInfra.databaseUrl(),
+    schema,
+    entities: TROUPE_ENTITIES,
+  });
   await dataSource.initialize();
   const runtime = new TroupeRuntime(
     {

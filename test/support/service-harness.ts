@@ -26,7 +26,12 @@ export async function startService(options: {
   const moduleRef = await Test.createTestingModule({
     imports: [
       // What TypeOrmModule.forRoot does in an app: the DataSource, visible to every module.
-      { module: class TestDatabaseModule {}, global: true, providers: [{ provide: DataSource, useValue: options.dataSource }], exports: [DataSource] },
+      {
+        module: class TestDatabaseModule {},
+        global: true,
+        providers: [{ provide: DataSource, useValue: options.dataSource }],
+        exports: [DataSource],
+      },
       TroupeModule.forRoot({
         service: options.service,
         kafka: { brokers: testInfra.kafkaBrokers() },
@@ -34,7 +39,10 @@ export async function startService(options: {
         topics: { partitions: 4 },
         relay: { pollIntervalMs: 200 },
         log: (level, msg, extra) => {
-          if (level === 'error') process.stderr.write(`[${options.service}] ${msg} ${extra ? JSON.stringify(extra) : ''}\n`);
+          if (level === 'error')
+            process.stderr.write(
+              `[${options.service}] ${msg} ${extra ? JSON.stringify(extra) : ''}\n`,
+            );
         },
         ...options.troupe,
       }),
@@ -44,7 +52,8 @@ export async function startService(options: {
   const app = await moduleRef.init();
   app.enableShutdownHooks();
   const runtime = app.get(TroupeRuntime);
-  if (options.waitUntilReady !== false) await waitFor(`${options.service} consumers in their groups`, () => runtime.isReady(), 60_000);
+  if (options.waitUntilReady !== false)
+    await waitFor(`${options.service} consumers in their groups`, () => runtime.isReady(), 60_000);
   return {
     app,
     runtime,

@@ -30,6 +30,14 @@ describe('PriorityQuotaPicker', () => {
     expect(picker.quotas(3)).toEqual([1, 1, 1]);
   });
 
+  it('shares quotas among the priorities that have work only', () => {
+    const picker = new PriorityQuotaPicker([12, 4, 1]);
+    picker.setActive([false, true, true]);
+    expect(picker.quotas(5)).toEqual([0, 4, 1]);
+    picker.setActive([false, false, false]);
+    expect(picker.quotas(17)).toEqual([12, 4, 1]);
+  });
+
   it('rejects bad weights', () => {
     expect(() => new PriorityQuotaPicker([1, 0, 1])).toThrow(/positive integers/);
   });

@@ -42,14 +42,15 @@ export class TaskClaims {
    * Claims up to `slots` due tasks in one statement: per priority the oldest due first, at most
    * `quotas[p]` of priority p while others have work; slots one priority cannot fill go to the
    * others (in-quota candidates first, then by priority); no type beyond its free capacity.
+   * `available[p]`: the due candidates of priority p it saw (at most `slots`; 0s when it claimed none).
    */
   async claim(
     slots: number,
     quotas: readonly number[],
     capacity: readonly TypeCapacity[],
-  ): Promise<ClaimedTask[]> {
+  ): Promise<{ tasks: ClaimedTask[]; available: number[] }> {
     const eligible = capacity.filter((c) => c.free > 0);
-    if (slots <= 0 || eligible.length === 0) return [];
+    if (slots <= 0 || eligible.length === 0) return { tasks: [], available: [0, 0, 0] };
     const candidates = (p: number) =>
       `SELECT id, type, run_at FROM ${this.table}
         WHERE status = 'PENDING' AND priority = ${p} AND run_at <= now() AND type = ANY($3::text[])
@@ -73,7 +74,8 @@ export class TaskClaims {
               lease_expires_at = now() + chosen.lease_ms * interval '1 millisecond',
               started_at = coalesce(t.started_at, now()), updated_at = now()
          FROM chosen WHERE t.id = chosen.id
-       RETURNING t.id, t.type, t.priority, t.payload, t.attempts, t.max_attempts, t.checkpoint, t.submitted_at, t.run_at`,
+       RETURNING t.id, t.type, t.priority, t.payload, t.attempts, t.max_attempts, t.checkpoint, t.submitted_at, t.run_at,
+                 (SELECT count(*) FROM c0)::int AS a0, (SELECT count(*) FROM c1)::int AS a1, (SELECT count(*) FROM c2)::int AS a2`,
         [
           slots,
           quotas,
@@ -84,7 +86,7 @@ export class TaskClaims {
         ],
       ),
     );
-    return rows
+    const tasks = rows
       .map((row) => ({
         id: row.id as string,
         type: row.type as string,
@@ -102,6 +104,11 @@ export class TaskClaims {
           a.runAt.getTime() - b.runAt.getTime() ||
           (a.id < b.id ? -1 : 1),
       );
+    const first = rows[0];
+    return {
+      tasks,
+      available: first ? [Number(first.a0), Number(first.a1), Number(first.a2)] : [0, 0, 0],
+    };
   }
 
   /** Milliseconds until the earliest PENDING task is due (0 if one is due now), or null when none is pending. */

@@ -136,13 +136,16 @@ export class TaskWorker implements WakeTarget {
           await this.signal.wait(this.options.pollIntervalMs);
           continue;
         }
-        const claimed = await this.claims.claim(
+        const { tasks: claimed, available } = await this.claims.claim(
           free,
           this.picker.quotas(free),
           this.capacity(free),
         );
         failures = 0;
         for (const task of claimed) this.launch(task);
+        this.picker.setActive(
+          available.map((seen, p) => seen > claimed.filter((t) => t.priority === p).length),
+        );
         if (claimed.length === free) {
           this.setHungry(false);
           continue;
