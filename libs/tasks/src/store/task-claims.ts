@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { taskTables } from './task-tables';
 import { updatedRows } from './updated-rows';
@@ -30,6 +31,7 @@ export interface TypeCapacity {
  */
 export class TaskClaims {
   private readonly table: string;
+  private session?: Promise<PoolClient>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,7 +58,7 @@ export class TaskClaims {
         WHERE status = 'PENDING' AND priority = ${p} AND run_at <= now() AND type = ANY($3::text[])
         ORDER BY run_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`;
     const rows: Record<string, unknown>[] = updatedRows(
-      await this.dataSource.query(
+      await this.claimQuery(
         `WITH c0 AS (${candidates(0)}), c1 AS (${candidates(1)}), c2 AS (${candidates(2)}),
        cand AS (
          SELECT id, type, 0 AS p, row_number() OVER (ORDER BY run_at, id) AS r FROM c0
@@ -109,6 +111,37 @@ export class TaskClaims {
       tasks,
       available: first ? [Number(first.a0), Number(first.a1), Number(first.a2)] : [0, 0, 0],
     };
+  }
+
+  /** Gives the claim session back to the pool. */
+  async close(): Promise<void> {
+    const session = await this.session?.catch(() => undefined);
+    this.session = undefined;
+    session?.release();
+  }
+
+  /**
+   * Claims run on a session of their own with synchronous_commit off: a claim lost in a
+   * database crash only leaves its task PENDING, to be claimed (and run, idempotently) again,
+   * and the next durable commit (the attempt's outcome) flushes it anyway. So a claim does not
+   * wait for a WAL flush; outcomes still do.
+   */
+  private async claimQuery(sql: string, params: unknown[]): Promise<unknown> {
+    this.session ??= (async () => {
+      const client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
+      client.on('error', () => (this.session = undefined));
+      await client.query('SET synchronous_commit = off');
+      return client;
+    })();
+    let client: PoolClient | undefined;
+    try {
+      client = await this.session;
+      return (await client.query(sql, params)).rows;
+    } catch (error) {
+      this.session = undefined;
+      client?.release(true);
+      throw error;
+    }
   }
 
   /** Milliseconds until the earliest PENDING task is due (0 if one is due now), or null when none is pending. */

@@ -124,6 +124,7 @@ export class TaskWorker implements WakeTarget {
     if (timedOut) await this.interruptRunning();
     await this.batcher.drain();
     await this.subscription?.stop().catch(() => undefined);
+    await this.claims.close();
   }
 
   private async run(): Promise<void> {
@@ -289,6 +290,7 @@ export class TaskWorker implements WakeTarget {
   }
 
   private recordStored(stored: StoredOutcome[], records: AttemptRecord[]): void {
+    this.wake(); // a stored batch makes room below the outcome backlog limit
     const byId = new Map(stored.map((s) => [s.id, s]));
     for (const record of records) {
       const s = byId.get(record.id);
