@@ -39,12 +39,12 @@ export async function validateSubmission(
     else if (runAt.getTime() > now + limits.maxDelayMs)
       errors.push({
         field: 'runAt',
-        problems: [`must be at most ${Math.round(limits.maxDelayMs / 3_600_000)} hours ahead`],
+        problems: [`must be at most ${formatDuration(limits.maxDelayMs)} ahead`],
       });
     else if (runAt.getTime() < now - limits.maxPastMs)
       errors.push({
         field: 'runAt',
-        problems: [`must be at most ${Math.round(limits.maxPastMs / 60_000)} minutes in the past`],
+        problems: [`must be at most ${formatDuration(limits.maxPastMs)} in the past`],
       });
   }
   const key = submission.idempotencyKey;
@@ -90,4 +90,10 @@ function canonical(value: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   return JSON.stringify(value);
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 86_400_000 && ms % 86_400_000 === 0) return `${ms / 86_400_000} days`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
+  return `${Math.round(ms / 60_000)} minutes`;
 }
