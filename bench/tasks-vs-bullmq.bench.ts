@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   console.log(describeMachine());
   console.log(
     `settings: BENCH_SUBMITS ${SUBMITS}, BENCH_BULK ${BULK}, BENCH_HTTP_SUBMITS ${HTTP_SUBMITS}, BENCH_IN_FLIGHT ${IN_FLIGHT}, BENCH_PROCESS ${PROCESS}, ` +
-      `BENCH_LATENCY_RATE ${LATENCY_RATE}/s for ${LATENCY_SECONDS} s, BENCH_BACKLOG ${BACKLOG || 'off'}; redis ${REDIS_URL}`,
+      `BENCH_LATENCY_RATE ${LATENCY_RATE}/s for ${LATENCY_SECONDS} s, BENCH_BACKLOG ${BACKLOG || 'off'}, BENCH_PREFETCH ${process.env.BENCH_PREFETCH ?? 0}; redis ${REDIS_URL}`,
   );
   const troupe = await TroupeTasksBench.start();
   const bull = new BullBench();

@@ -181,7 +181,7 @@ export class TroupeTasksBench {
 
   private static async app(
     config: TasksConfig,
-    worker: false | { concurrency: number; pollIntervalMs: number },
+    worker: false | { concurrency: number; prefetch?: number; pollIntervalMs: number },
     http: boolean,
   ): Promise<INestApplication> {
     @Module({

@@ -4,6 +4,12 @@ import { DEFAULT_PRIORITY_WEIGHTS, PriorityWeights } from './policy/priority-quo
 export interface TaskWorkerOptions {
   /** Attempts running at once in this replica, over all types. Default 8. */
   concurrency?: number;
+  /**
+   * Tasks claimed ahead beyond `concurrency`, started from memory as slots free: saves a claim
+   * round trip per start when tasks are short. They are leased while they wait, and a high
+   * task submitted meanwhile starts after them. Default 0.
+   */
+  prefetch?: number;
   /** How often an idle worker looks for due work without a wake-up (delayed tasks, retries, lost wake-ups). Default 1000 ms. */
   pollIntervalMs?: number;
   /** How often expired leases are looked for (any replica may take them). Default 2000 ms. */
@@ -27,6 +33,7 @@ export function resolveWorkerOptions(
 ): ResolvedTaskWorkerOptions {
   const resolved: ResolvedTaskWorkerOptions = {
     concurrency: options.concurrency ?? 8,
+    prefetch: options.prefetch ?? 0,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     sweepIntervalMs: options.sweepIntervalMs ?? 2000,
     priorityWeights: options.priorityWeights ?? DEFAULT_PRIORITY_WEIGHTS,
@@ -45,6 +52,10 @@ export function resolveWorkerOptions(
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`task worker option ${name} must be a positive integer, got ${value}`);
   }
+  if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 0)
+    throw new Error(
+      `task worker option prefetch must be zero or a positive integer, got ${resolved.prefetch}`,
+    );
   if (!/^[a-zA-Z0-9._-]{1,100}$/.test(resolved.workerId))
     throw new Error(
       `task worker option workerId must be 1-100 letters, digits, '.', '_' or '-', got "${resolved.workerId}"`,

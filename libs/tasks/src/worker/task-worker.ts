@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import type { TaskHandler } from '../definition/task-context';
 import type { TaskType } from '../definition/task-type';
 import type { TaskMetrics } from '../metrics/task-metrics';
-import { nextAfterAttempt } from '../policy/attempt-outcome.policy';
 import { PriorityQuotaPicker } from '../policy/priority-quota.picker';
 import { RateLimiter } from '../rate/rate-limiter';
 import { ClaimedTask, TaskClaims } from '../store/task-claims';
 import { AttemptRecord, StoredOutcome, TaskOutcomes } from '../store/task-outcomes';
 import type { ResolvedTaskWorkerOptions } from '../tasks.options';
 import { AttemptRunner, RunningAttempt } from './attempt.runner';
+import { interruptedRecord, recordOutcomeMetrics } from './attempt-records';
+import { LeaseKeeper } from './lease-keeper';
 import { OutcomeBatcher } from './outcome-batcher';
 import { WakeSignal } from './wake-signal';
 import { WakeTarget, subscribeWakeUps } from './wake-up.subscription';
@@ -39,8 +40,12 @@ export class TaskWorker implements WakeTarget {
   private readonly runner: AttemptRunner;
   private readonly batcher: OutcomeBatcher;
   private readonly picker: PriorityQuotaPicker;
+  private readonly leases: LeaseKeeper;
   private readonly signal = new WakeSignal();
+  /** Every attempt this replica holds a lease on: executing, or claimed ahead and queued. */
   private readonly running = new Map<string, { attempt: RunningAttempt; done: Promise<void> }>();
+  /** Claimed ahead (options.prefetch), waiting for a slot, in claim order (priority first). */
+  private queued: RunningAttempt[] = [];
   private readonly perType = new Map<string, number>();
   private hungryWaiters: Array<() => void> = [];
   private subscription?: Subscription;
@@ -66,6 +71,11 @@ export class TaskWorker implements WakeTarget {
       (m, e) => deps.log('warn', m, { error: String(e) }),
     );
     this.picker = new PriorityQuotaPicker(options.priorityWeights);
+    this.leases = new LeaseKeeper(this.claims, this.outcomes, deps, {
+      held: () => [...this.running.values()].map((r) => r.attempt),
+      wake: () => this.wake(),
+      lost: (attempt) => this.lost(attempt),
+    });
   }
 
   async start(): Promise<void> {
@@ -75,9 +85,9 @@ export class TaskWorker implements WakeTarget {
       ...[...this.deps.handlers.values()].map((h) => h.type.options.leaseMs),
     );
     this.timers.push(
-      setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(leaseMs / 3))),
+      setInterval(() => void this.leases.renew(), Math.max(50, Math.floor(leaseMs / 3))),
     );
-    this.timers.push(setInterval(() => void this.sweep(), this.options.sweepIntervalMs));
+    this.timers.push(setInterval(() => void this.leases.sweep(), this.options.sweepIntervalMs));
     this.subscription = await subscribeWakeUps(
       this.deps.transport,
       { ...this.deps.wakeUps, partitionConcurrency: this.options.partitionConcurrency },
@@ -114,6 +124,7 @@ export class TaskWorker implements WakeTarget {
     await this.loop;
     this.timers.forEach(clearInterval);
     this.timers = [];
+    await this.releaseQueued();
     const finished = Promise.all([...this.running.values()].map((r) => r.done));
     const timedOut = await Promise.race([
       finished.then(() => false),
@@ -131,7 +142,8 @@ export class TaskWorker implements WakeTarget {
     let failures = 0;
     while (!this.stopping) {
       try {
-        const free = this.options.concurrency - this.running.size;
+        this.startQueued();
+        const free = this.options.concurrency + this.options.prefetch - this.running.size;
         if (free <= 0 || this.batcher.backlog > this.options.concurrency * 4) {
           this.setHungry(false);
           await this.signal.wait(this.options.pollIntervalMs);
@@ -143,7 +155,8 @@ export class TaskWorker implements WakeTarget {
           this.capacity(free),
         );
         failures = 0;
-        for (const task of claimed) this.launch(task);
+        for (const task of claimed) this.hold(task);
+        this.startQueued();
         this.picker.setActive(
           available.map((seen, p) => seen > claimed.filter((t) => t.priority === p).length),
         );
@@ -176,7 +189,8 @@ export class TaskWorker implements WakeTarget {
     }));
   }
 
-  private launch(task: ClaimedTask): void {
+  /** Takes a claimed task: it counts against its type's concurrency from now; it starts when a slot is free. */
+  private hold(task: ClaimedTask): void {
     const entry = this.deps.handlers.get(task.type)!;
     this.picker.charge(task.priority);
     const attempt: RunningAttempt = {
@@ -187,6 +201,23 @@ export class TaskWorker implements WakeTarget {
       interrupted: false,
     };
     this.perType.set(task.type, (this.perType.get(task.type) ?? 0) + 1);
+    this.running.set(task.id, { attempt, done: Promise.resolve() });
+    this.queued.push(attempt);
+  }
+
+  private startQueued(): void {
+    while (
+      this.queued.length > 0 &&
+      this.running.size - this.queued.length < this.options.concurrency
+    ) {
+      this.begin(this.queued.shift()!);
+    }
+  }
+
+  private begin(attempt: RunningAttempt): void {
+    const { task } = attempt;
+    const entry = this.deps.handlers.get(task.type)!;
+    attempt.startedAt = new Date();
     this.deps.metrics.running(task.type, 1);
     if (task.attempt === 1) {
       const due = Math.max(task.submittedAt.getTime(), task.runAt.getTime());
@@ -206,6 +237,23 @@ export class TaskWorker implements WakeTarget {
     this.running.set(task.id, { attempt, done });
   }
 
+  /** Claimed-ahead attempts that never started: put back at once (not counted as attempts). */
+  private async releaseQueued(): Promise<void> {
+    const queued = this.queued;
+    this.queued = [];
+    for (const attempt of queued) {
+      this.running.delete(attempt.task.id);
+      this.perType.set(attempt.task.type, (this.perType.get(attempt.task.type) ?? 1) - 1);
+    }
+    await Promise.all(
+      queued.map((attempt) =>
+        this.batcher.add(
+          interruptedRecord(attempt, this.options.workerId, new Date().toISOString()),
+        ),
+      ),
+    );
+  }
+
   private setHungry(hungry: boolean): void {
     this.hungry = hungry;
     if (!hungry) return;
@@ -214,73 +262,23 @@ export class TaskWorker implements WakeTarget {
     waiters.forEach((w) => w());
   }
 
-  private async renewLeases(): Promise<void> {
-    const attempts = [...this.running.values()]
-      .map((r) => r.attempt)
-      .filter((a) => !a.controller.signal.aborted);
-    try {
-      const held = await this.claims.renew(
-        attempts.map((a) => ({
-          id: a.task.id,
-          attempt: a.task.attempt,
-          leaseMs: a.type.options.leaseMs,
-        })),
-      );
-      for (const a of attempts)
-        if (!held.has(a.task.id) && this.running.has(a.task.id))
-          a.controller.abort(new Error(`task ${a.task.id}: lease lost`));
-    } catch (error) {
-      this.deps.log('warn', 'task worker: renewing leases failed', { error: String(error) });
-    }
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      const stored = await this.outcomes.sweepExpired(100, ({ type, attempt, maxAttempts }) => {
-        const options = this.deps.handlers.get(type)?.type.options ?? {
-          initialBackoffMs: 1000,
-          backoffMultiplier: 2,
-          maxBackoffMs: 300_000,
-        };
-        return nextAfterAttempt(
-          attempt,
-          { kind: 'lease-expired', error: 'lease expired' },
-          { ...options, maxAttempts },
-        );
-      });
-      for (const s of stored) {
-        this.deps.metrics.attemptEnded(s.type, 'lease_expired');
-        if (s.status === 'FAILED')
-          this.deps.metrics.finished(s.type, 'FAILED', s.submittedAt, s.finishedAt ?? new Date());
-      }
-      if (stored.some((s) => s.status === 'PENDING')) this.wake();
-    } catch (error) {
-      this.deps.log('warn', 'task worker: sweeping expired leases failed', {
-        error: String(error),
-      });
-    }
+  /** The lease is gone (another replica may run the task): stop the attempt, or drop it if it never started. */
+  private lost(attempt: RunningAttempt): void {
+    if (!this.running.has(attempt.task.id)) return;
+    attempt.controller.abort(new Error(`task ${attempt.task.id}: lease lost`));
+    if (!this.queued.includes(attempt)) return;
+    this.queued = this.queued.filter((a) => a !== attempt);
+    this.running.delete(attempt.task.id);
+    this.perType.set(attempt.task.type, (this.perType.get(attempt.task.type) ?? 1) - 1);
   }
 
   /** Attempts still running after the grace period: aborted and put back (not counted as attempts). */
   private async interruptRunning(): Promise<void> {
     const now = new Date().toISOString();
-    const records: AttemptRecord[] = [...this.running.values()].map(({ attempt }) => {
+    const records = [...this.running.values()].map(({ attempt }) => {
       attempt.interrupted = true;
       attempt.controller.abort(new Error('worker stopping'));
-      return {
-        id: attempt.task.id,
-        attempt: attempt.task.attempt,
-        claimedBy: this.options.workerId,
-        next: { status: 'PENDING', retryInMs: 0, error: null, countsAsAttempt: false },
-        resultJson: null,
-        entry: {
-          attempt: attempt.task.attempt,
-          worker: this.options.workerId,
-          startedAt: attempt.startedAt.toISOString(),
-          finishedAt: now,
-          outcome: 'interrupted',
-        },
-      };
+      return interruptedRecord(attempt, this.options.workerId, now);
     });
     this.deps.log(
       'warn',
@@ -291,21 +289,11 @@ export class TaskWorker implements WakeTarget {
 
   private recordStored(stored: StoredOutcome[], records: AttemptRecord[]): void {
     this.wake(); // a stored batch makes room below the outcome backlog limit
-    const byId = new Map(stored.map((s) => [s.id, s]));
-    for (const record of records) {
-      const s = byId.get(record.id);
-      const type = s?.type ?? this.running.get(record.id)?.attempt.task.type ?? 'unknown';
-      if (!s) {
-        this.deps.metrics.attemptEnded(type, 'stale');
-        continue;
-      }
-      const outcome = record.entry.outcome;
-      this.deps.metrics.attemptEnded(
-        s.type,
-        outcome === 'retry' ? 'retried' : outcome === 'lease-expired' ? 'lease_expired' : outcome,
-      );
-      if (s.status === 'SUCCEEDED' || s.status === 'FAILED')
-        this.deps.metrics.finished(s.type, s.status, s.submittedAt, s.finishedAt ?? new Date());
-    }
+    recordOutcomeMetrics(
+      this.deps.metrics,
+      stored,
+      records,
+      (id) => this.running.get(id)?.attempt.task.type,
+    );
   }
 }
