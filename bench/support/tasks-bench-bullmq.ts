@@ -36,6 +36,8 @@ export class BullBench {
   readonly connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   readonly queue: Queue;
   private http?: INestApplication;
+  /** Workers' own connections (BullMQ does not close a connection it was given). */
+  private readonly workerConnections: IORedis[] = [];
 
   constructor() {
     this.queue = new Queue('tasks', { connection: this.connection, prefix: this.prefix });
@@ -58,6 +60,8 @@ export class BullBench {
   /** A worker with this concurrency; `completed` counts finished jobs. */
   worker(concurrency: number): { worker: Worker; completed: () => number } {
     let completed = 0;
+    const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+    this.workerConnections.push(connection);
     const worker = new Worker(
       'tasks',
       async (job) => {
@@ -141,5 +145,6 @@ export class BullBench {
       if (keys.length > 0) await this.connection.del(...keys);
     } while (cursor !== '0');
     await this.connection.quit();
+    for (const connection of this.workerConnections) connection.disconnect();
   }
 }
