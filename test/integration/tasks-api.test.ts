@@ -69,7 +69,7 @@ describe('tasks API', () => {
   };
 
   it('accepts a report with 202, Location and Retry-After; it runs to SUCCEEDED with progress seen in the stream and a file', async () => {
-    const response = await submit(report(600_000)).expect(202);
+    const response = await submit(report(2_000_000)).expect(202);
     const id = response.body.id;
     expect(response.headers.location).toBe(`/tasks/${id}`);
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -90,7 +90,7 @@ describe('tasks API', () => {
     });
     expect(done.history).toEqual([expect.objectContaining({ attempt: 1, outcome: 'succeeded' })]);
     expect(done.result).toMatchObject({
-      rows: 600_000,
+      rows: 2_000_000,
       regions: 3,
       location: expect.stringMatching(new RegExp(`^file://.*${id}\\.csv$`)),
     });
@@ -107,6 +107,7 @@ describe('tasks API', () => {
       .filter((e) => e.data.status === 'RUNNING' && e.data.progress)
       .map((e) => e.data.progress.percent);
     expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
+    // 2,000,000 rows take well over the stream's 250 ms poll, so it sees the percent move.
     expect(stream.some((e) => e.type === 'progress')).toBe(true);
   });
 
