@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const paths = {
-  '^@troupe/(messaging|outbox|schemas|observability|testing|scheduling)$': '<rootDir>/libs/$1/src',
+  '^@troupe/(messaging|outbox|schemas|observability|testing|scheduling|tasks)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const common = {

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { quoteIdent } from './postgres.part';
 import { InfraSettings } from './settings';
 
-/** The services that own data (and the platform's compensation and scheduler apps): each gets a login role and a schema of its own. */
+/** The services that own data (and the platform's compensation, scheduler and tasks apps): each gets a login role and a schema of its own. */
 export const DATA_OWNING_SERVICES = [
   'orders',
   'payments',
@@ -11,6 +11,7 @@ export const DATA_OWNING_SERVICES = [
   'notifications',
   'compensation',
   'scheduler',
+  'tasks',
 ] as const;
 
 /**

@@ -6,7 +6,7 @@ import { loadLocalSchemas } from './local-schemas.loader';
 import { REPO_ROOT, SCHEMAS_DIR } from './repo-paths';
 
 describe('loadLocalSchemas', () => {
-  it('loads the reference choreography: ten events, each keyed by orderId on its aggregate topic', () => {
+  it('loads the reference choreography (keyed by orderId) and the task events (keyed by taskId)', () => {
     const schemas = loadLocalSchemas(REPO_ROOT, SCHEMAS_DIR);
     expect(schemas.map((s) => `${s.topic} ${s.name}`)).toEqual([
       'inventory.stock.events StockRejected',
@@ -19,10 +19,18 @@ describe('loadLocalSchemas', () => {
       'payments.payment.events PaymentFailed',
       'payments.payment.events PaymentRefunded',
       'shipping.shipment.events ShipmentScheduled',
+      'tasks.task.events TaskCancelled',
+      'tasks.task.events TaskFailed',
+      'tasks.task.events TaskSubmitted',
+      'tasks.task.events TaskSucceeded',
     ]);
-    expect(schemas.every((s) => s.keyField === 'orderId' && typeof s.schema.doc === 'string')).toBe(
-      true,
-    );
+    expect(
+      schemas.every(
+        (s) =>
+          s.keyField === (s.topic.startsWith('tasks.') ? 'taskId' : 'orderId') &&
+          typeof s.schema.doc === 'string',
+      ),
+    ).toBe(true);
   });
 
   describe('with a broken schemas folder', () => {

@@ -9,6 +9,7 @@ export const PLATFORM_APPS = [
   'notifications',
   'checkout',
   'scheduler',
+  'tasks',
   'compensation',
 ] as const;
 
@@ -28,7 +29,7 @@ export const PORT_OFFSETS: Readonly<Record<AppName, number>> = {
   shipping: 4,
   notifications: 5,
   scheduler: 6,
-  // 7 is taken by the tasks app.
+  tasks: 7,
   compensation: 8,
 };
 
@@ -52,6 +53,7 @@ export const DATA_OWNING_APPS: ReadonlySet<AppName> = new Set([
   'shipping',
   'notifications',
   'scheduler',
+  'tasks',
   'compensation',
 ]);
 

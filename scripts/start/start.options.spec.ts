@@ -17,6 +17,7 @@ describe('parseStartOptions', () => {
         'notifications',
         'checkout',
         'scheduler',
+        'tasks',
         'compensation',
       ],
     });

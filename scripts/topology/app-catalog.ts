@@ -5,6 +5,7 @@ import { notificationsTopology } from '../../apps/notifications/src/notification
 import { ordersTopology } from '../../apps/orders/src/orders.topology';
 import { paymentsTopology } from '../../apps/payments/src/payments.topology';
 import { schedulerTopology } from '../../apps/scheduler/src/scheduler.topology';
+import { tasksTopology } from '../../apps/tasks/src/tasks.topology';
 import { shippingTopology } from '../../apps/shipping/src/shipping.topology';
 import { DeployedApp } from './deployed-app';
 
@@ -46,6 +47,7 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
     calls: ['orders', 'payments'],
     config: { ORDERS_URL: 'http://orders', PAYMENTS_URL: 'http://payments' },
   },
+  { name: 'tasks', topology: tasksTopology, database: true },
   {
     name: 'compensation',
     topology: compensationTopology,

@@ -41,6 +41,10 @@ export function aclsOf(service: PlannedService, topology: Topology): AclRule[] {
     rules.push({ resource: { type: 'topic', name, patternType: 'literal' }, operations });
   const written = [...service.publishes, ...service.groups.map((g) => g.deadLetterTopic)];
   for (const name of written) topic(name, 'Write');
+  for (const direct of service.directGroups) {
+    for (const name of direct.topics) topic(name, 'Read');
+    rules.push({ resource: { type: 'group', name: direct.group, patternType: 'literal' }, operations: ['Read'] });
+  }
   for (const group of service.groups) {
     // DescribeConfigs: at start-up a service checks that the topics its 'once' groups read keep
     // no message longer than its inbox remembers (retention.ms + segment.ms).

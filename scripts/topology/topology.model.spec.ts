@@ -29,6 +29,7 @@ describe('the reference system topology', () => {
       'dead-letter:shipping.dlq',
       'replay:shipping.replay',
       'events:shipping.shipment.events',
+      'events:tasks.task.events',
     ]);
   });
 
@@ -98,6 +99,7 @@ describe('ACLs from the declarations', () => {
       'inventory',
       'shipping',
       'notifications',
+      'tasks',
       'compensation',
     ]);
   });

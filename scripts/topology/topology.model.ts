@@ -33,6 +33,8 @@ export interface PlannedService {
   readonly publishes: readonly string[];
   readonly events: readonly EventClass[];
   readonly groups: readonly PlannedGroup[];
+  /** Groups reading through the Transport directly (ServiceTopology.directGroups): topics and group only. */
+  readonly directGroups: ReadonlyArray<{ readonly group: string; readonly topics: readonly string[] }>;
 }
 
 export interface Topology {
@@ -58,6 +60,8 @@ export function buildTopology(apps: readonly DeployedApp[]): Topology {
   };
   for (const service of services) {
     for (const event of service.events) add(eventTopic(event.topic, [event]));
+    for (const direct of service.app.topology.directGroups ?? [])
+      for (const event of direct.events) add(eventTopic(event.topic, [event]));
     for (const group of service.groups) {
       for (const handler of group.handlers) add(eventTopic(handler.event.topic, [handler.event]));
       add({
@@ -106,6 +110,10 @@ function planService(app: DeployedApp): PlannedService {
     publishes: [...new Set(events.map((e) => e.topic))].sort(),
     events,
     groups: groups.sort((a, b) => a.group.localeCompare(b.group)),
+    directGroups: (app.topology.directGroups ?? []).map((g) => ({
+      group: g.group,
+      topics: [...new Set(g.events.map((e) => e.topic))].sort(),
+    })),
   };
 }
 

@@ -2,6 +2,8 @@
 export { TroupeModule, TROUPE_OPTIONS } from './nest/troupe.module';
 export type { TroupeModuleAsyncOptions } from './nest/troupe.module';
 export { OnEvent } from './nest/on-event.decorator';
+export { READINESS_CHECKS } from './nest/readiness-check';
+export type { ReadinessCheck } from './nest/readiness-check';
 export { TroupeRuntime } from './troupe.runtime';
 export type { TroupeOptions } from './troupe.options';
 export type { EventContext } from './consumer/event-context';

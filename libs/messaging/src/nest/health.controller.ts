@@ -1,4 +1,4 @@
-import { Controller, Get, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -9,6 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { TroupeRuntime } from '../troupe.runtime';
+import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 import { TroupeExplorer } from './troupe.explorer';
 
 /**
@@ -27,6 +28,8 @@ export class HealthController {
     private readonly explorer: TroupeExplorer,
     @Optional() private readonly db?: TypeOrmHealthIndicator,
     @Optional() private readonly dataSource?: DataSource,
+    /** Further parts of the service that must be ready (e.g. a task worker in its group). */
+    @Optional() @Inject(READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
   ) {}
 
   @Get('live')
@@ -61,6 +64,10 @@ export class HealthController {
           ? session.up({ groups })
           : session.down({ groups, message: 'not every consumer is in its group' });
       },
+      ...(this.extra ?? []).map((check) => async () => {
+        const session = this.indicators.check(check.name);
+        return check.isReady() ? session.up() : session.down({ message: `${check.name} is not ready` });
+      }),
     ];
     if (this.dataSource && this.db) {
       const dataSource = this.dataSource;

@@ -26,6 +26,11 @@ export interface ServiceTopology {
   readonly handlers: readonly Type[];
   /** Access for platform roles; business services need none. */
   readonly platformAccess?: readonly PlatformAccess[];
+  /**
+   * Groups that read events through the Transport port directly, without @OnEvent (no inbox,
+   * dead letters or replay): e.g. the task workers' wake-ups. They need their topics and group.
+   */
+  readonly directGroups?: ReadonlyArray<{ readonly group: string; readonly events: readonly EventClass[] }>;
 }
 
 /** One @OnEvent method as declared, the group resolved as the runtime resolves it. */

@@ -11,6 +11,10 @@ import { PaymentAuthorized } from './payments/payment-authorized.event';
 import { PaymentFailed } from './payments/payment-failed.event';
 import { PaymentRefunded } from './payments/payment-refunded.event';
 import { ShipmentScheduled } from './shipping/shipment-scheduled.event';
+import { TaskCancelled } from './tasks/task-cancelled.event';
+import { TaskFailed } from './tasks/task-failed.event';
+import { TaskSubmitted } from './tasks/task-submitted.event';
+import { TaskSucceeded } from './tasks/task-succeeded.event';
 
 export { StockRejected, type StockRejectedData } from './inventory/stock-rejected.event';
 export {
@@ -26,6 +30,10 @@ export { PaymentAuthorized, type PaymentAuthorizedData } from './payments/paymen
 export { PaymentFailed, type PaymentFailedData } from './payments/payment-failed.event';
 export { PaymentRefunded, type PaymentRefundedData } from './payments/payment-refunded.event';
 export { ShipmentScheduled, type ShipmentScheduledData } from './shipping/shipment-scheduled.event';
+export { TaskCancelled, type TaskCancelledData } from './tasks/task-cancelled.event';
+export { TaskFailed, type TaskFailedData } from './tasks/task-failed.event';
+export { TaskSubmitted, type TaskSubmittedData } from './tasks/task-submitted.event';
+export { TaskSucceeded, type TaskSucceededData } from './tasks/task-succeeded.event';
 
 /** Every generated event class, sorted by event type. */
 export const ALL_EVENT_CLASSES: readonly EventClass[] = [
@@ -39,4 +47,8 @@ export const ALL_EVENT_CLASSES: readonly EventClass[] = [
   PaymentFailed,
   PaymentRefunded,
   ShipmentScheduled,
+  TaskCancelled,
+  TaskFailed,
+  TaskSubmitted,
+  TaskSucceeded,
 ];

@@ -1,0 +1,5 @@
+/** One invalid field of a request, as problem details list it. */
+export interface FieldError {
+  field: string;
+  problems: string[];
+}
