@@ -7,3 +7,6 @@ export type { TraceContext } from './trace-context';
 export { jsonLogger, errorLogger } from './json-log';
 export type { LogFunction, LogLevel } from './json-log';
 export { MetricsController } from './nest/metrics.controller';
+export { HealthController } from './health/health.controller';
+export { PLATFORM_READINESS, READINESS_CHECKS } from './health/readiness-check';
+export type { ReadinessCheck } from './health/readiness-check';

@@ -1,14 +1,14 @@
 import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { MetricsController, TroupeMetrics } from '@troupe/observability';
+import { HealthController, MetricsController, PLATFORM_READINESS, TroupeMetrics } from '@troupe/observability';
 import { collectDefaultMetrics } from 'prom-client';
 import { OutboxWriter } from '@troupe/outbox';
 import { AvroCodec } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
 import { TroupeOptions } from '../troupe.options';
 import { TroupeRuntime } from '../troupe.runtime';
-import { HealthController } from './health.controller';
+import { platformReadiness } from './platform-readiness';
 import { TroupeExplorer } from './troupe.explorer';
 
 export const TROUPE_OPTIONS = Symbol('troupe:options');
@@ -62,6 +62,7 @@ export class TroupeModule {
         useFactory: (runtime: TroupeRuntime) => runtime.codec,
       },
       TroupeExplorer,
+      { provide: PLATFORM_READINESS, inject: [TroupeRuntime, TroupeExplorer], useFactory: platformReadiness },
     ];
     const endpoints = options.endpoints !== false;
     return {

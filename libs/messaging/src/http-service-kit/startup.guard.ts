@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ServiceUnavailableException } from '@nestjs/common';
 import { MetricsController } from '@troupe/observability';
-import { HealthController } from '../nest/health.controller';
+import { HealthController } from '@troupe/observability';
 import { TroupeExplorer } from '../nest/troupe.explorer';
 
 /**
