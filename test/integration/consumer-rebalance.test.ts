@@ -7,6 +7,7 @@ import {
   uniqueName,
   waitFor,
 } from '@troupe/testing';
+import { Partitioners } from 'kafkajs';
 import { deleteFromBroker } from '../support/broker-cleanup';
 import { spawnTs } from '../support/child-process';
 import { TestConsumer, startConsumer } from '../support/consumer-runtime';
@@ -257,6 +258,85 @@ describe('consumer rebalances and outages', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('settles two chunks that deadlock on each other without parking anything (the victim is deferred to a fresh chunk)', async () => {
+    const g = group('deadlock');
+    await db.query('CREATE TABLE IF NOT EXISTS stock (sku text PRIMARY KEY, n int NOT NULL)');
+    await db.query("INSERT INTO stock VALUES ('A', 0), ('B', 0)");
+    const deadlocks: string[] = [];
+    const c = await consumer({
+      service: 'it-deadlock',
+      dataSource: db,
+      troupe: { topics: { partitions: 2 } },
+      handlers: [
+        {
+          event: Flow,
+          group: g,
+          delivery: 'once',
+          name: 'Deadlock.apply',
+          handle: async (event, ctx: EventContext) => {
+            const { flow, n } = event as Flow;
+            if (!flow.startsWith('deadlock')) return;
+            try {
+              await ctx.tx.query('UPDATE stock SET n = n + 1 WHERE sku = $1', [
+                n === 0 ? 'A' : 'B',
+              ]);
+            } catch (error) {
+              deadlocks.push((error as { code?: string }).code ?? String(error));
+              throw error;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300)); // both chunks hold their first lock
+          },
+        },
+      ],
+    });
+    // Two keys on different partitions: one updates A then B, the other B then A.
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const keyOn = (partition: number) => {
+      for (let i = 0; ; i++) {
+        const key = `deadlock-${i}`;
+        const found = partitionOf({
+          topic,
+          partitionMetadata: [0, 1].map((p) => ({
+            partitionId: p,
+            leader: 0,
+            partitionErrorCode: 0,
+            replicas: [0],
+            isr: [0],
+          })),
+          message: { key, value: null },
+        });
+        if (found === partition) return key;
+      }
+    };
+    const [k0, k1] = [keyOn(0), keyOn(1)];
+    await senderDb.transaction((tx) =>
+      sender.runtime.writer.addAll(tx, [
+        { event: Flow.of({ flow: k0, n: 0 }) },
+        { event: Flow.of({ flow: k0, n: 1 }) },
+        { event: Flow.of({ flow: `${k1}`, n: 1 }) },
+        { event: Flow.of({ flow: `${k1}`, n: 0 }) },
+      ]),
+    );
+    await waitFor(
+      'all four updates',
+      async () => {
+        const rows = await db.query('SELECT sku, n FROM stock ORDER BY sku');
+        return rows[0].n === 2 && rows[1].n === 2;
+      },
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await db.query('SELECT sku, n FROM stock ORDER BY sku')).toEqual([
+      { sku: 'A', n: 2 },
+      { sku: 'B', n: 2 },
+    ]);
+    expect(deadlocks).toContain('40P01'); // the chunks did deadlock
+    expect(await parked(g)).toEqual([]);
+    expect(await readTopic(topicNames.deadLetter(g))).toEqual([]);
+    const retried = await c.runtime.metrics.registry.getSingleMetric('troupe_retries_total')?.get();
+    expect(retried?.values.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThan(0);
   });
 
   const count = async () =>
