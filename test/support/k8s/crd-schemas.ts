@@ -1,28 +1,46 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Manifest, REPO_ROOT } from './rendered-manifests';
 
 /**
- * Where the CustomResourceDefinitions are read from: TROUPE_K8S_SCHEMAS, default
- * ../shared/k8s-schemas beside the repository (reference data, not kept in the repo).
+ * Where the CustomResourceDefinitions are read from: TROUPE_K8S_SCHEMAS, else ../shared/k8s-schemas
+ * beside the repository, else beside the repository this one was cloned from (a CI clone of a
+ * local checkout). Reference data, not kept in the repo.
  */
 export function crdSchemasDir(): string {
-  const dir = path.resolve(
-    REPO_ROOT,
-    process.env.TROUPE_K8S_SCHEMAS || path.join('..', 'shared', 'k8s-schemas'),
-  );
-  if (!fs.existsSync(dir))
+  const candidates = process.env.TROUPE_K8S_SCHEMAS
+    ? [path.resolve(REPO_ROOT, process.env.TROUPE_K8S_SCHEMAS)]
+    : [REPO_ROOT, clonedFrom()].flatMap((root) =>
+        root ? [path.resolve(root, '..', 'shared', 'k8s-schemas')] : [],
+      );
+  const dir = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!dir)
     throw new Error(
-      `no CRD schemas at ${dir}: set TROUPE_K8S_SCHEMAS to a folder holding the CRDs of Strimzi 1.x ` +
+      `no CRD schemas at ${candidates.join(' or ')}: set TROUPE_K8S_SCHEMAS to a folder holding the CRDs of Strimzi 1.x ` +
         '(packaging/install/cluster-operator/043-Crd-kafkatopic.yaml, 044-Crd-kafkauser.yaml), KEDA 2.x ' +
         '(config/crd/bases/keda.sh_scaledobjects.yaml, keda.sh_triggerauthentications.yaml) and the Prometheus Operator ' +
         '(example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml), ' +
         "downloaded from each project's release",
     );
   return dir;
+}
+
+/** The local repository this checkout was cloned from (its `origin` is a folder), if any. */
+function clonedFrom(): string | undefined {
+  try {
+    const origin = execFileSync('git', ['remote', 'get-url', 'origin'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const local = origin.startsWith('file://') ? origin.slice('file://'.length) : origin;
+    return path.isAbsolute(local) && fs.existsSync(local) ? local : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Crd {

@@ -44,7 +44,11 @@ export class TopicProvisioner {
     const read = new Set([...groups.flatMap((g) => g.topics), ...deadLetters]);
     const missingRead = missing.filter((t) => read.has(t));
     if (missingRead.length > 0) {
-      throw new TopologyRefusedError(`topics missing on the cluster: ${missingRead.join(', ')} (declare them, or let Troupe create them with topics.create)`);
+      const message = `topics missing on the cluster: ${missingRead.join(', ')}`;
+      // Just created (by this service or a sibling starting at the same time): metadata settles
+      // shortly, so start-up waits. Declared by the cluster and absent: a setting to fix.
+      if (create) throw new Error(`${message} (just created; waiting for the cluster to show them)`);
+      throw new TopologyRefusedError(`${message} (declare them, or let Troupe create them with topics.create)`);
     }
     if (missing.length > 0) this.log(`topics this service publishes to are missing on the cluster: ${missing.join(', ')}; their outbox rows wait (quarantined) until they exist`);
     this.checkInboxWindow(
