@@ -11,3 +11,4 @@ export type { RelayState } from './outbox.relay';
 export type { OutboxRelayOptions } from './outbox-relay.options';
 export type { RelayMessage, RelayPublisher } from './relay-publisher.port';
 export { PublishRefusedError } from './publish-refused.error';
+export { WakeSignal } from './wake-signal';

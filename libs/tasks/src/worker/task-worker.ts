@@ -13,7 +13,7 @@ import { AttemptRunner, RunningAttempt } from './attempt.runner';
 import { interruptedRecord, recordOutcomeMetrics } from './attempt-records';
 import { LeaseKeeper } from './lease-keeper';
 import { OutcomeBatcher } from './outcome-batcher';
-import { WakeSignal } from './wake-signal';
+import { WakeSignal } from '@troupe/outbox';
 import { WakeTarget, subscribeWakeUps } from './wake-up.subscription';
 
 export interface TaskWorkerDeps {
