@@ -148,6 +148,7 @@ describe('consumer hardening', () => {
     const g = group('chunk-broadcast');
     const calls: number[] = [];
     let failures = 1;
+    let probed = false;
     await consumer({
       service: 'it-chunk-broadcast',
       handlers: [
@@ -159,6 +160,7 @@ describe('consumer hardening', () => {
           retry: { initialDelayMs: 50 },
           handle: async (event) => {
             const { flow, n } = event as Step;
+            if (flow === 'chunk-broadcast-probe') probed = true;
             if (flow !== 'chunk-broadcast') return;
             calls.push(n);
             if (n === 3 && failures-- > 0) throw new Error('cache not reachable');
@@ -166,6 +168,17 @@ describe('consumer hardening', () => {
         },
       ],
     });
+    // A broadcast group starts at the end of the topic, and kafkajs resolves "the end" at the
+    // group's first fetch, after it joined: probe until an event sent now is seen.
+    await waitFor(
+      'the broadcast group reading the topic',
+      async () => {
+        await send('chunk-broadcast-probe', [0]);
+        return probed;
+      },
+      30_000,
+      500,
+    );
     await send('chunk-broadcast', [0, 1, 2, 3, 4, 5]);
     await waitFor('every event handled', () => new Set(calls).size === 6);
     await new Promise((resolve) => setTimeout(resolve, 500));

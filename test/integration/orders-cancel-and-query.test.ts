@@ -93,7 +93,7 @@ describe('orders and payments APIs for the scheduler', () => {
 
   it('refuses bad cancellations with 4xx problem details naming what is wrong', async () => {
     expect((await cancel(randomUUID()).expect(404)).body).toMatchObject({ status: 404 });
-    expect((await cancel('not-a-uuid').expect(400)).body.detail).toMatch(/uuid is expected/);
+    expect((await cancel('not-a-uuid').expect(400)).body.detail).toMatch(/orderId/);
     const pending = await seedOrder('PENDING', new Date());
     expect((await cancel(pending, {}).expect(400)).body.errors).toEqual([
       { field: 'reason', problems: expect.arrayContaining(['reason should not be empty']) },

@@ -55,6 +55,32 @@ describe('start-up with a dependency missing', () => {
     }
   });
 
+  // Their scheduler, task worker and lag exporter use the database and Kafka: they start after
+  // TroupeModule's start-up (TroupeRuntime.afterStart), never beside a start-up still waiting.
+  it.each(['scheduler', 'tasks', 'compensation'])(
+    'the %s app waits for PostgreSQL too, and starts its own work once it answers',
+    async (app) => {
+      const dbPort = await freePort();
+      await admin(`CREATE SCHEMA "${schema}_${app}"`);
+      const child = await startApp(`apps/${app}/src/main.ts`, {
+        DATABASE_URL: databaseUrl({ port: dbPort }),
+        DATABASE_SCHEMA: `${schema}_${app}`,
+      });
+      let proxy: TcpProxy | undefined;
+      try {
+        await child.waitForLog(/waiting for PostgreSQL at .*\(attempt 2,/);
+        expect(child.exitCode()).toBeNull();
+        proxy = await TcpProxy.start({ host: '127.0.0.1', port: 5432 }, dbPort);
+        await child.expectReadyWithoutRestart();
+      } finally {
+        await child.stop();
+        await proxy?.close();
+        await admin(`DROP SCHEMA IF EXISTS "${schema}_${app}" CASCADE`);
+      }
+    },
+    180_000,
+  );
+
   it('waits for the schema registry while it is stopped, and gets ready once it is back', async () => {
     await infra.registry.down();
     const orders = await startOrders();
@@ -147,10 +173,14 @@ describe('start-up with a dependency missing', () => {
   });
 
   /** The orders app as a process of its own, in this file's schema, group and topic prefix. */
-  async function startOrders(env: Record<string, string> = {}) {
+  function startOrders(env: Record<string, string> = {}) {
+    return startApp('apps/orders/src/main.ts', env);
+  }
+
+  async function startApp(main: string, env: Record<string, string> = {}) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child = spawnTs('apps/orders/src/main.ts', [], {
+    const child = spawnTs(main, [], {
       PORT: String(port),
       DATABASE_URL: databaseUrl(),
       DATABASE_SCHEMA: schema,
@@ -184,6 +214,7 @@ describe('start-up with a dependency missing', () => {
       }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.text() }));
     const handle = {
       output: () => child.output(),
+      exitCode: () => child.exitCode,
       placeOrder,
       exited: (timeoutMs: number) =>
         Promise.race([

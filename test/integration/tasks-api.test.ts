@@ -273,10 +273,12 @@ describe('tasks API', () => {
       expect(await count()).toBe(before);
     });
 
-    it('an unknown task id is 404', async () => {
+    it('an unknown task id is 404; something that is not a task id is 400 naming it', async () => {
       await request(tasks.http).get(`/tasks/${randomUUID()}`).expect(404);
-      await request(tasks.http).get('/tasks/not-a-uuid').expect(404);
       await request(tasks.http).get(`/tasks/${randomUUID()}/events`).expect(404);
+      const malformed = await request(tasks.http).get('/tasks/not-a-uuid').expect(400);
+      expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(malformed.body.detail).toContain('id');
     });
   });
 });

@@ -44,6 +44,7 @@ export class TroupeRuntime {
   private publisher?: Publisher;
   private started = false;
   private launched = false;
+  private readonly afterStartHooks: Array<() => Promise<void> | void> = [];
 
   constructor(
     options: TroupeOptions,
@@ -59,6 +60,19 @@ export class TroupeRuntime {
     this.naming = new TopicNaming(topicPrefix, instanceId);
     this.handlers = new HandlerRegistry(this.naming, { timeoutMs: consumer.handlerTimeoutMs });
     this.startup = new DependencyWait(log);
+  }
+
+  /**
+   * Runs `hook` once start-up is through: the DataSource initialized (TroupeExplorer), Kafka,
+   * the registry and the topics there, the consumers launched. For the parts of a service that
+   * use those (a scheduler, a task worker, an exporter): starting them from their own bootstrap
+   * hook would race a start-up that is still waiting for a dependency. A hook that throws fails
+   * start-up like a refused dependency. Registered after start-up, it runs at once.
+   */
+  afterStart(hook: () => Promise<void> | void): Promise<void> {
+    if (this.launched) return Promise.resolve(hook());
+    this.afterStartHooks.push(hook);
+    return Promise.resolve();
   }
 
   /** Adds a handler; a bad retry policy, timeout or a clash throws here, naming the handler. */
@@ -124,6 +138,7 @@ export class TroupeRuntime {
       await groupConsumer.launch();
       this.consumers.push(groupConsumer);
     }
+    for (const hook of this.afterStartHooks) await hook();
     this.launched = true;
   }
 

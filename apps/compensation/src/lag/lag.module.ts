@@ -15,10 +15,14 @@ const VERSION: string = require('../../../../package.json').version;
 /** Starts the exporter once the application is up and stops it before the transport closes. */
 @Injectable()
 class LagExporterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(LagExporter) private readonly exporter: LagExporter) {}
+  constructor(
+    @Inject(LagExporter) private readonly exporter: LagExporter,
+    private readonly runtime: TroupeRuntime,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.exporter.start();
+  /** After TroupeModule's start-up, which may still be waiting for Kafka. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runtime.afterStart(() => this.exporter.start());
   }
 
   async beforeApplicationShutdown(): Promise<void> {

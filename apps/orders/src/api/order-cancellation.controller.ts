@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,6 +6,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { CancelOrderDto } from './cancel-order.dto';
 import { OrderCancellationService } from './order-cancellation.service';
 import { OrderResponseDto } from './order-response.dto';
@@ -28,7 +29,7 @@ export class OrderCancellationController {
     description: 'The order is no longer PENDING (confirmed, or cancelled for another reason).',
   })
   async cancel(
-    @Param('orderId', new ParseUUIDPipe()) orderId: string,
+    @UuidParam('orderId') orderId: string,
     @Body() body: CancelOrderDto,
   ): Promise<OrderResponseDto> {
     const { order } = await this.cancellation.cancel(orderId, body.reason);

@@ -8,6 +8,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -49,6 +50,7 @@ export class ListPaymentsQuery {
   @IsString({ each: true })
   @IsNotEmpty({ each: true })
   @MaxLength(100, { each: true })
+  @IsUUID('all', { each: true, message: 'orderIds must be order ids (UUIDs), comma-separated' })
   orderIds?: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

@@ -4,8 +4,6 @@ import {
   Get,
   HttpCode,
   NotFoundException,
-  Param,
-  ParseUUIDPipe,
   Post,
   Query,
   UseGuards,
@@ -19,7 +17,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AdminTokenGuard } from '@troupe/messaging';
+import { AdminTokenGuard, UuidParam } from '@troupe/messaging';
 import { TaskQueue } from '@troupe/scheduling';
 import { ListTasksQuery } from './admin.queries';
 import { TaskViewDto } from './task.view';
@@ -51,7 +49,7 @@ export class AdminTasksController {
   @ApiOkResponse({ type: TaskViewDto, description: 'With its history, one entry per attempt.' })
   @ApiBadRequestResponse({ description: 'The id is not a UUID.' })
   @ApiNotFoundResponse({ description: 'No such task.' })
-  async get(@Param('taskId', new ParseUUIDPipe()) taskId: string): Promise<TaskViewDto> {
+  async get(@UuidParam('taskId') taskId: string): Promise<TaskViewDto> {
     const task = await this.tasks.get(taskId);
     if (!task) throw new NotFoundException(`no task ${taskId}`);
     return TaskViewDto.from(task, await this.tasks.history(taskId));
@@ -66,7 +64,7 @@ export class AdminTasksController {
   @ApiBadRequestResponse({ description: 'The id is not a UUID.' })
   @ApiNotFoundResponse({ description: 'No such task.' })
   @ApiConflictResponse({ description: 'The task is not FAILED.' })
-  async retry(@Param('taskId', new ParseUUIDPipe()) taskId: string): Promise<TaskViewDto> {
+  async retry(@UuidParam('taskId') taskId: string): Promise<TaskViewDto> {
     const result = await this.tasks.retry(taskId);
     if (result.outcome === 'not-found') throw new NotFoundException(`no task ${taskId}`);
     if (result.outcome === 'not-failed')

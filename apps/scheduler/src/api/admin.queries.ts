@@ -43,11 +43,14 @@ export class ListTasksQuery {
   @IsIn(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'])
   status?: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
-  @ApiPropertyOptional({ description: 'What the task is about, e.g. an order id' })
+  @ApiPropertyOptional({ description: 'What the task is about, e.g. an order id or kind:orderId' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, {
+    message: 'externalRef must be a reference: letters, digits and . _ : @ / -',
+  })
   externalRef?: string;
 
   @ApiPropertyOptional({

@@ -1,7 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TASK_STATUSES, TaskStatus } from '@troupe/tasks';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** Query of GET /tasks: filters and a keyset page. */
 export class ListTasksQuery {
@@ -14,6 +24,7 @@ export class ListTasksQuery {
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @Matches(/^[a-z][a-z0-9-]*$/, { message: 'type must be a task type name (a-z, 0-9, -)' })
   type?: string;
 
   @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 20 })

@@ -1,7 +1,7 @@
-import { Controller, MessageEvent, NotFoundException, Param, Sse } from '@nestjs/common';
+import { Controller, MessageEvent, NotFoundException, Sse } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { TaskService } from '@troupe/tasks';
-import { isUUID } from 'class-validator';
 import { Observable, map } from 'rxjs';
 import { TaskView } from './task.view';
 
@@ -19,8 +19,8 @@ export class TaskEventsController {
       'text/event-stream; first the task as it is, then `status` events (status or attempts changed) and `progress` events; data = the task as GET shows it. Ends after SUCCEEDED, FAILED or CANCELLED.',
   })
   @ApiNotFoundResponse({ description: 'No such task.' })
-  async stream(@Param('id') id: string): Promise<Observable<MessageEvent>> {
-    const changes = isUUID(id) ? await this.tasks.watch(id) : null;
+  async stream(@UuidParam('id') id: string): Promise<Observable<MessageEvent>> {
+    const changes = await this.tasks.watch(id);
     if (!changes) throw new NotFoundException(`task ${id} not found`);
     let last: string | undefined;
     return changes.pipe(

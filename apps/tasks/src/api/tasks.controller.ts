@@ -7,7 +7,6 @@ import {
   Headers,
   HttpCode,
   NotFoundException,
-  Param,
   Post,
   Query,
   Res,
@@ -23,8 +22,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { UuidParam } from '@troupe/messaging';
 import { TaskRecord, TaskService } from '@troupe/tasks';
-import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { ListTasksQuery } from './list-tasks.query';
 import { SubmitTaskRequest } from './submit-task.request';
@@ -88,8 +87,8 @@ export class TasksController {
   @Get(':id')
   @ApiOkResponse({ type: TaskView })
   @ApiNotFoundResponse({ description: 'No such task.' })
-  async get(@Param('id') id: string): Promise<TaskView> {
-    const task = isUUID(id) ? await this.tasks.get(id) : null;
+  async get(@UuidParam('id') id: string): Promise<TaskView> {
+    const task = await this.tasks.get(id);
     if (!task) throw new NotFoundException(`task ${id} not found`);
     return TaskView.from(task);
   }
@@ -101,8 +100,8 @@ export class TasksController {
   @ApiConflictResponse({
     description: 'The task is not PENDING (running or finished): it cannot be cancelled.',
   })
-  async cancel(@Param('id') id: string): Promise<TaskView> {
-    const outcome = isUUID(id) ? await this.tasks.cancel(id) : null;
+  async cancel(@UuidParam('id') id: string): Promise<TaskView> {
+    const outcome = await this.tasks.cancel(id);
     if (!outcome) throw new NotFoundException(`task ${id} not found`);
     if (!outcome.cancelled)
       throw new ConflictException(

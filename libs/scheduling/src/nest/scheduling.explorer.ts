@@ -4,8 +4,10 @@ import {
   Injectable,
   OnApplicationBootstrap,
   OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import { TroupeRuntime } from '@troupe/messaging';
 import { JobCatalog, DiscoveredJob } from '../jobs/job-catalog';
 import type { JobHandler } from '../jobs/job-context';
 import type { JobDefinition } from '../jobs/job-definition';
@@ -49,6 +51,7 @@ export class SchedulingExplorer
     private readonly runs: JobRunStore,
     private readonly tasks: TaskStore,
     private readonly metrics: SchedulingMetrics,
+    @Optional() private readonly troupe?: TroupeRuntime,
   ) {}
 
   onModuleInit(): void {
@@ -76,7 +79,13 @@ export class SchedulingExplorer
     );
   }
 
+  /** With TroupeModule, after its start-up (which may still be waiting for PostgreSQL). */
   async onApplicationBootstrap(): Promise<void> {
+    if (this.troupe) await this.troupe.afterStart(() => this.start());
+    else await this.start();
+  }
+
+  private async start(): Promise<void> {
     this.worker.start(this.taskTypes!);
     await this.scheduler.start(this.jobs!);
     this.options.log(

@@ -55,7 +55,9 @@ export class TasksRunner implements OnApplicationBootstrap, OnModuleDestroy, Rea
       metrics: this.metrics,
       log: (level, message, extra) => log(level, message, extra),
     });
-    await this.worker.start();
+    const worker = this.worker;
+    // After TroupeModule's start-up: the DataSource and Kafka may still be awaited.
+    await this.runtime.afterStart(() => worker.start());
   }
 
   isReady(): boolean {
