@@ -236,7 +236,7 @@ describe('troupe admin endpoints: outbox and trace', () => {
     const view = await trace();
     expect(view.service).toBe('it-admin');
     expect(view.groups).toEqual([
-      { group, groupId: group, delivery: 'once', deadLetterTopic: `${group}.dlq` },
+      { group, groupId: group, delivery: 'once', eventTypes: [Shipped.eventType], deadLetterTopic: `${group}.dlq` },
     ]);
     expect(view.published.map((p) => [p.eventId, p.eventType, p.topic, p.key])).toEqual([
       [ok.id, Shipped.eventType, shipped, 'fine-1'],

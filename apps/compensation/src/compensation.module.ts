@@ -4,6 +4,8 @@ import { TroupeModule, serviceDatabaseOptions } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { CompensationConfig } from './compensation.config';
 import { LagModule } from './lag/lag.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { TraceModule } from './trace/trace.module';
 
 /**
  * Compensation: the platform app that watches and repairs the choreography as a whole. Today it
@@ -34,6 +36,8 @@ export class CompensationModule {
           }),
         ),
         LagModule,
+        TraceModule,
+        OutboxModule,
       ],
       providers: [{ provide: CompensationConfig, useValue: config }],
       exports: [CompensationConfig],

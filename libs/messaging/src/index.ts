@@ -91,3 +91,4 @@ export type {
   TracedInboxRowView,
   TracedParkedEventView,
 } from './admin/admin.views';
+export { CorrelationIdParams, QuarantineReleaseRequest } from './admin/admin.requests';

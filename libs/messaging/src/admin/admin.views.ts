@@ -50,6 +50,8 @@ export interface TraceGroupView {
   /** The consumer group id (broadcast groups carry the instance id). */
   groupId: string;
   delivery: 'once' | 'broadcast';
+  /** The event types the group handles: a flow's event of one of these types is expected in its inbox ('once' groups). */
+  eventTypes: string[];
   deadLetterTopic: string;
 }
 

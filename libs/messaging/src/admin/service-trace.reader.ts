@@ -31,6 +31,7 @@ export class ServiceTraceReader {
       group: g.group,
       groupId: g.groupId,
       delivery: g.delivery,
+      eventTypes: [...g.byType.keys()],
       deadLetterTopic: this.runtime.naming.deadLetterTopic(g.group),
     }));
   }

@@ -1,0 +1,27 @@
+import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AdminTokenGuard, CorrelationIdParams } from '@troupe/messaging';
+import { FlowTrace } from './flow-trace';
+import { FlowTracer } from './flow-tracer';
+
+/** `troupe trace`: the chain of one business flow across the services. */
+@ApiTags('compensation')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No or a wrong Authorization: Bearer <ADMIN_TOKEN>.' })
+@UseGuards(AdminTokenGuard)
+@Controller('trace')
+export class TraceController {
+  constructor(private readonly tracer: FlowTracer) {}
+
+  @Get(':correlationId')
+  @ApiOkResponse({ description: 'Events, steps in time order, where the flow stopped; services that did not answer are listed, not fatal.' })
+  @ApiNotFoundResponse({ description: 'No service, parking lot or dead-letter topic knows the correlation id.' })
+  async trace(@Param() { correlationId }: CorrelationIdParams): Promise<FlowTrace> {
+    const { trace, unreachable } = await this.tracer.trace(correlationId);
+    if (trace) return trace;
+    const silent = unreachable.length > 0 ? `; not answering: ${unreachable.map((u) => u.problem).join('; ')}` : '';
+    throw new NotFoundException(
+      `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent}`,
+    );
+  }
+}
