@@ -1,8 +1,13 @@
-import type { OutboxAdminView, QuarantineReleaseRequest, QuarantineReleaseView } from '@troupe/messaging';
+import type {
+  OutboxAdminView,
+  QuarantineReleaseRequest,
+  QuarantineReleaseView,
+} from '@troupe/messaging';
 import { ServiceAdminClient, ServiceAnswer } from '../services/service-admin.client';
 
 /** One service's outbox in the overview: its figures, or why there are none. */
-export type ServiceOutbox = (OutboxAdminView & { reachable: true }) | { service: string; reachable: false; problem: string };
+export type ServiceOutbox =
+  (OutboxAdminView & { reachable: true }) | { service: string; reachable: false; problem: string };
 
 export interface OutboxOverviewView {
   services: ServiceOutbox[];
@@ -15,9 +20,14 @@ export class OutboxOverview {
   constructor(private readonly services: ServiceAdminClient) {}
 
   async view(limit: number): Promise<OutboxOverviewView> {
-    const answers = await this.services.all<OutboxAdminView>('GET', () => `/troupe/admin/outbox?limit=${limit}`);
+    const answers = await this.services.all<OutboxAdminView>(
+      'GET',
+      () => `/troupe/admin/outbox?limit=${limit}`,
+    );
     const services: ServiceOutbox[] = answers.map((a) =>
-      a.ok ? { ...a.body, service: a.service, reachable: true } : { service: a.service, reachable: false, problem: a.problem },
+      a.ok
+        ? { ...a.body, service: a.service, reachable: true }
+        : { service: a.service, reachable: false, problem: a.problem },
     );
     const up = services.filter((s): s is OutboxAdminView & { reachable: true } => s.reachable);
     return {
@@ -31,9 +41,17 @@ export class OutboxOverview {
   }
 
   /** Undefined when the service is not configured. */
-  release(service: string, selection: QuarantineReleaseRequest): Promise<ServiceAnswer<QuarantineReleaseView>> | undefined {
+  release(
+    service: string,
+    selection: QuarantineReleaseRequest,
+  ): Promise<ServiceAnswer<QuarantineReleaseView>> | undefined {
     if (!this.services.has(service)) return undefined;
-    return this.services.request<QuarantineReleaseView>(service, 'POST', '/troupe/admin/outbox/quarantine/release', selection);
+    return this.services.request<QuarantineReleaseView>(
+      service,
+      'POST',
+      '/troupe/admin/outbox/quarantine/release',
+      selection,
+    );
   }
 
   configured(): string[] {

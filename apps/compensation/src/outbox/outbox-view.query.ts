@@ -3,7 +3,12 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class OutboxViewQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Quarantined rows listed per service.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'Quarantined rows listed per service.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

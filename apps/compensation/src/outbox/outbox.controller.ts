@@ -12,8 +12,18 @@ import {
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AdminTokenGuard, QuarantineReleaseRequest, QuarantineReleaseView } from '@troupe/messaging';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import {
+  AdminTokenGuard,
+  QuarantineReleaseRequest,
+  QuarantineReleaseView,
+} from '@troupe/messaging';
 import { Matches } from 'class-validator';
 import { OutboxOverview, OutboxOverviewView } from './outbox-overview';
 import { OutboxViewQuery } from './outbox-view.query';
@@ -33,7 +43,10 @@ export class OutboxController {
   constructor(private readonly overview: OutboxOverview) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Per service: unpublished rows, age of the oldest, quarantined rows with their reason; unreachable services say so.' })
+  @ApiOkResponse({
+    description:
+      'Per service: unpublished rows, age of the oldest, quarantined rows with their reason; unreachable services say so.',
+  })
   view(@Query() query: OutboxViewQuery): Promise<OutboxOverviewView> {
     return this.overview.view(query.limit ?? 100);
   }
@@ -42,12 +55,19 @@ export class OutboxController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'How many quarantined rows the service put back in line.' })
   @ApiNotFoundResponse({ description: 'No such service (SERVICE_ADMIN_URLS).' })
-  async release(@Param() { service }: ServiceParams, @Body() selection: QuarantineReleaseRequest): Promise<QuarantineReleaseView> {
+  async release(
+    @Param() { service }: ServiceParams,
+    @Body() selection: QuarantineReleaseRequest,
+  ): Promise<QuarantineReleaseView> {
     if (selection.all !== true && !selection.ids)
-      throw new BadRequestException('the selection is empty: send "ids" (event ids of quarantined rows) or "all": true');
+      throw new BadRequestException(
+        'the selection is empty: send "ids" (event ids of quarantined rows) or "all": true',
+      );
     const answer = await this.overview.release(service, selection);
     if (!answer)
-      throw new NotFoundException(`no service named ${service} (services: ${this.overview.configured().join(', ') || 'none configured: set SERVICE_ADMIN_URLS'})`);
+      throw new NotFoundException(
+        `no service named ${service} (services: ${this.overview.configured().join(', ') || 'none configured: set SERVICE_ADMIN_URLS'})`,
+      );
     if (answer.ok) return answer.body;
     if (answer.failure === 'unreachable') throw new ServiceUnavailableException(answer.problem);
     // The service's own refusal (a 4xx) is passed on as it is; its 5xx is our dependency failing.

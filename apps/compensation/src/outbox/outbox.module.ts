@@ -8,6 +8,12 @@ import { OutboxOverview } from './outbox-overview';
 @Module({
   imports: [ServicesModule],
   controllers: [OutboxController],
-  providers: [{ provide: OutboxOverview, inject: [ServiceAdminClient], useFactory: (s: ServiceAdminClient) => new OutboxOverview(s) }],
+  providers: [
+    {
+      provide: OutboxOverview,
+      inject: [ServiceAdminClient],
+      useFactory: (s: ServiceAdminClient) => new OutboxOverview(s),
+    },
+  ],
 })
 export class OutboxModule {}

@@ -37,13 +37,30 @@ export class ServiceAdminClient {
   }
 
   /** The same request to every service at once, answers in the configured order. */
-  all<T>(method: 'GET' | 'POST', path: (service: string) => string, body?: unknown): Promise<Array<ServiceAnswer<T>>> {
-    return Promise.all(this.services().map((service) => this.request<T>(service, method, path(service), body)));
+  all<T>(
+    method: 'GET' | 'POST',
+    path: (service: string) => string,
+    body?: unknown,
+  ): Promise<Array<ServiceAnswer<T>>> {
+    return Promise.all(
+      this.services().map((service) => this.request<T>(service, method, path(service), body)),
+    );
   }
 
-  async request<T>(service: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ServiceAnswer<T>> {
+  async request<T>(
+    service: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<ServiceAnswer<T>> {
     const base = this.options.services.get(service);
-    if (!base) return { service, ok: false, failure: 'unreachable', problem: `service ${service} is not configured (SERVICE_ADMIN_URLS)` };
+    if (!base)
+      return {
+        service,
+        ok: false,
+        failure: 'unreachable',
+        problem: `service ${service} is not configured (SERVICE_ADMIN_URLS)`,
+      };
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -58,7 +75,12 @@ export class ServiceAdminClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      return { service, ok: false, failure: 'unreachable', problem: `${service} at ${base} did not answer (${cause})` };
+      return {
+        service,
+        ok: false,
+        failure: 'unreachable',
+        problem: `${service} at ${base} did not answer (${cause})`,
+      };
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) {
@@ -68,12 +90,24 @@ export class ServiceAdminClient {
       } catch {
         // not problem+json: the raw text says what it says
       }
-      return { service, ok: false, failure: 'refused', status: response.status, problem: `${service} answered ${response.status}: ${detail}` };
+      return {
+        service,
+        ok: false,
+        failure: 'refused',
+        status: response.status,
+        problem: `${service} answered ${response.status}: ${detail}`,
+      };
     }
     try {
       return { service, ok: true, body: JSON.parse(text) as T };
     } catch {
-      return { service, ok: false, failure: 'refused', status: response.status, problem: `${service} answered with something that is not JSON` };
+      return {
+        service,
+        ok: false,
+        failure: 'refused',
+        status: response.status,
+        problem: `${service} answered with something that is not JSON`,
+      };
     }
   }
 }

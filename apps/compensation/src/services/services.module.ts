@@ -9,7 +9,11 @@ import { ServiceAdminClient } from './service-admin.client';
  */
 @Module({
   providers: [
-    { provide: ADMIN_TOKEN, inject: [CompensationConfig], useFactory: (config: CompensationConfig) => ({ token: config.ADMIN_TOKEN }) },
+    {
+      provide: ADMIN_TOKEN,
+      inject: [CompensationConfig],
+      useFactory: (config: CompensationConfig) => ({ token: config.ADMIN_TOKEN }),
+    },
     {
       provide: ServiceAdminClient,
       inject: [CompensationConfig],

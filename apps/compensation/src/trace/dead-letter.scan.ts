@@ -46,9 +46,11 @@ export class DeadLetterScan {
     for (const topic of new Set(topics)) {
       try {
         for (const p of await this.admin.topicOffsets(topic))
-          if (BigInt(p.latest) > BigInt(p.earliest)) ends.set(`${topic}/${p.partition}`, BigInt(p.latest) - 1n);
+          if (BigInt(p.latest) > BigInt(p.earliest))
+            ends.set(`${topic}/${p.partition}`, BigInt(p.latest) - 1n);
       } catch (error) {
-        if (!/does not exist|UNKNOWN_TOPIC/i.test(String((error as Error).message))) result.unread.push({ topic, problem: String((error as Error).message) });
+        if (!/does not exist|UNKNOWN_TOPIC/i.test(String((error as Error).message)))
+          result.unread.push({ topic, problem: String((error as Error).message) });
       }
     }
     const toRead = [...new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))];
@@ -57,7 +59,8 @@ export class DeadLetterScan {
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     const keep = (message: IncomingMessage) => {
-      if (message.headers[HEADER.correlationId] === correlationId) result.found.push(deadLetterOf(message));
+      if (message.headers[HEADER.correlationId] === correlationId)
+        result.found.push(deadLetterOf(message));
     };
     const subscription = await this.transport.subscribe(
       { group, topics: toRead, fromBeginning: true, partitionConcurrency: 4 },
@@ -82,7 +85,8 @@ export class DeadLetterScan {
     }
     const unfinished = new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))));
     for (const topic of toRead) {
-      if (unfinished.has(topic)) result.unread.push({ topic, problem: `not read to its end within ${this.timeoutMs} ms` });
+      if (unfinished.has(topic))
+        result.unread.push({ topic, problem: `not read to its end within ${this.timeoutMs} ms` });
       else result.scanned.push(topic);
     }
     return result;

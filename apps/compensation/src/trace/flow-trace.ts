@@ -27,7 +27,8 @@ export interface FlowEvent {
   deliveries: FlowDelivery[];
 }
 
-export type FlowStepKind = 'written' | 'published' | 'handled' | 'parked' | 'dead-lettered' | 'quarantined';
+export type FlowStepKind =
+  'written' | 'published' | 'handled' | 'parked' | 'dead-lettered' | 'quarantined';
 
 /** One thing that happened, in time order. */
 export interface FlowStep {
@@ -70,8 +71,13 @@ export interface FlowTrace {
 }
 
 /** Whether anything at all of the flow was found (else: an unknown correlation id). */
-export function flowFound(views: readonly ServiceTraceView[], deadLetters: DeadLetterScanResult): boolean {
-  return views.some((v) => v.published.length > 0 || v.parked.length > 0) || deadLetters.found.length > 0;
+export function flowFound(
+  views: readonly ServiceTraceView[],
+  deadLetters: DeadLetterScanResult,
+): boolean {
+  return (
+    views.some((v) => v.published.length > 0 || v.parked.length > 0) || deadLetters.found.length > 0
+  );
 }
 
 /**
@@ -87,8 +93,12 @@ export function assembleFlowTrace(
   deadLetters: DeadLetterScanResult,
 ): FlowTrace {
   const groups = views.flatMap((v) => v.groups.map((g) => ({ ...g, service: v.service })));
-  const handled = new Map(views.flatMap((v) => v.handled.map((h) => [`${h.groupId}/${h.eventId}`, h.handledAt] as const)));
-  const parked = new Map(views.flatMap((v) => v.parked.map((p) => [`${p.groupId}/${p.eventId}`, p] as const)));
+  const handled = new Map(
+    views.flatMap((v) => v.handled.map((h) => [`${h.groupId}/${h.eventId}`, h.handledAt] as const)),
+  );
+  const parked = new Map(
+    views.flatMap((v) => v.parked.map((p) => [`${p.groupId}/${p.eventId}`, p] as const)),
+  );
   const dead = new Map<string, FlowDeadLetter>();
   for (const d of deadLetters.found) dead.set(`${groupIdOf(groups, d.group)}/${d.eventId}`, d);
 
@@ -118,28 +128,94 @@ export function assembleFlowTrace(
   const stops: FlowStop[] = [];
   for (const e of events) {
     const base = { eventId: e.eventId, eventType: e.eventType };
-    raw.push({ at: e.createdAt, kind: 'written', service: e.service, ...base, detail: `to the outbox for ${e.topic}${e.key ? `, key ${e.key}` : ''}` });
-    if (e.publishedAt) raw.push({ at: e.publishedAt, kind: 'published', service: e.service, ...base, detail: `to ${e.topic}` });
-    if (e.state === 'in-outbox') stops.push({ kind: 'in-outbox', service: e.service, ...base, since: e.createdAt, detail: 'still in the outbox, not yet published' });
-    if (e.state === 'quarantined') stops.push({ kind: 'quarantined', service: e.service, ...base, since: e.createdAt, detail: `quarantined in the outbox: ${e.quarantineReason}` });
+    raw.push({
+      at: e.createdAt,
+      kind: 'written',
+      service: e.service,
+      ...base,
+      detail: `to the outbox for ${e.topic}${e.key ? `, key ${e.key}` : ''}`,
+    });
+    if (e.publishedAt)
+      raw.push({
+        at: e.publishedAt,
+        kind: 'published',
+        service: e.service,
+        ...base,
+        detail: `to ${e.topic}`,
+      });
+    if (e.state === 'in-outbox')
+      stops.push({
+        kind: 'in-outbox',
+        service: e.service,
+        ...base,
+        since: e.createdAt,
+        detail: 'still in the outbox, not yet published',
+      });
+    if (e.state === 'quarantined')
+      stops.push({
+        kind: 'quarantined',
+        service: e.service,
+        ...base,
+        since: e.createdAt,
+        detail: `quarantined in the outbox: ${e.quarantineReason}`,
+      });
     for (const d of e.deliveries) {
       const at = { service: d.service, groupId: d.groupId, ...base };
-      if (d.state === 'handled') raw.push({ at: d.at!, kind: 'handled', ...at, detail: `by group ${d.groupId}` });
+      if (d.state === 'handled')
+        raw.push({ at: d.at!, kind: 'handled', ...at, detail: `by group ${d.groupId}` });
       else if (d.state === 'parked') {
-        if (d.at) raw.push({ at: d.at, kind: 'parked', ...at, detail: `attempt ${d.attempts}: ${d.error}` });
-        stops.push({ kind: 'parked', ...at, since: d.at, detail: `parked in ${d.groupId} after ${d.attempts} attempt(s); last error: ${d.error ?? 'none (waits behind its key)'}` });
+        if (d.at)
+          raw.push({
+            at: d.at,
+            kind: 'parked',
+            ...at,
+            detail: `attempt ${d.attempts}: ${d.error}`,
+          });
+        stops.push({
+          kind: 'parked',
+          ...at,
+          since: d.at,
+          detail: `parked in ${d.groupId} after ${d.attempts} attempt(s); last error: ${d.error ?? 'none (waits behind its key)'}`,
+        });
       } else if (d.state === 'dead-lettered') {
         if (d.at) raw.push({ at: d.at, kind: 'dead-lettered', ...at, detail: d.error });
-        stops.push({ kind: 'dead-lettered', ...at, since: d.at, detail: `dead-lettered by ${d.groupId} after ${d.attempts} attempt(s): ${d.error}` });
-      } else stops.push({ kind: 'not-handled', ...at, since: e.publishedAt, detail: `published, not (yet) handled by ${d.groupId}` });
+        stops.push({
+          kind: 'dead-lettered',
+          ...at,
+          since: d.at,
+          detail: `dead-lettered by ${d.groupId} after ${d.attempts} attempt(s): ${d.error}`,
+        });
+      } else
+        stops.push({
+          kind: 'not-handled',
+          ...at,
+          since: e.publishedAt,
+          detail: `published, not (yet) handled by ${d.groupId}`,
+        });
     }
   }
   // Dead letters of events no outbox holds any more (past its retention): still where the flow stopped.
   for (const d of deadLetters.found.filter((x) => !known.has(x.eventId))) {
     const g = groups.find((x) => x.group === d.group);
-    const base = { service: g?.service ?? '?', groupId: g?.groupId ?? d.group, eventId: d.eventId, eventType: d.eventType };
-    if (d.lastFailureAt) raw.push({ at: d.lastFailureAt, kind: 'dead-lettered', ...base, detail: `${d.errorCode}: ${d.errorMessage}` });
-    stops.push({ kind: 'dead-lettered', ...base, since: d.lastFailureAt, detail: `dead-lettered by ${base.groupId} after ${d.attempts} attempt(s): ${d.errorCode}: ${d.errorMessage}` });
+    const base = {
+      service: g?.service ?? '?',
+      groupId: g?.groupId ?? d.group,
+      eventId: d.eventId,
+      eventType: d.eventType,
+    };
+    if (d.lastFailureAt)
+      raw.push({
+        at: d.lastFailureAt,
+        kind: 'dead-lettered',
+        ...base,
+        detail: `${d.errorCode}: ${d.errorMessage}`,
+      });
+    stops.push({
+      kind: 'dead-lettered',
+      ...base,
+      since: d.lastFailureAt,
+      detail: `dead-lettered by ${base.groupId} after ${d.attempts} attempt(s): ${d.errorCode}: ${d.errorMessage}`,
+    });
   }
 
   raw.sort((a, b) => a.at.localeCompare(b.at) || ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
@@ -149,7 +225,9 @@ export function assembleFlowTrace(
     sinceStartMs: Date.parse(s.at) - start,
     sincePreviousMs: i === 0 ? 0 : Date.parse(s.at) - Date.parse(raw[i - 1].at),
   }));
-  const stopped = stops.some((s) => s.kind === 'quarantined' || s.kind === 'parked' || s.kind === 'dead-lettered');
+  const stopped = stops.some(
+    (s) => s.kind === 'quarantined' || s.kind === 'parked' || s.kind === 'dead-lettered',
+  );
   return {
     correlationId,
     status: stopped ? 'stopped' : stops.length > 0 ? 'in-progress' : 'complete',
@@ -164,7 +242,14 @@ export function assembleFlowTrace(
   };
 }
 
-const ORDER: FlowStepKind[] = ['written', 'published', 'handled', 'parked', 'dead-lettered', 'quarantined'];
+const ORDER: FlowStepKind[] = [
+  'written',
+  'published',
+  'handled',
+  'parked',
+  'dead-lettered',
+  'quarantined',
+];
 
 function groupIdOf(groups: readonly TraceGroupView[], declared: string): string {
   return groups.find((g) => g.group === declared)?.groupId ?? declared;
@@ -182,8 +267,24 @@ function delivery(
   const handledAt = handled.get(key);
   if (handledAt) return { service, groupId, state: 'handled', at: handledAt };
   const p = parked.get(key);
-  if (p) return { service, groupId, state: 'parked', at: p.lastFailureAt ?? p.parkedAt, attempts: p.attempts, ...(p.lastError ? { error: p.lastError } : {}) };
+  if (p)
+    return {
+      service,
+      groupId,
+      state: 'parked',
+      at: p.lastFailureAt ?? p.parkedAt,
+      attempts: p.attempts,
+      ...(p.lastError ? { error: p.lastError } : {}),
+    };
   const d = dead.get(key);
-  if (d) return { service, groupId, state: 'dead-lettered', at: d.lastFailureAt, attempts: d.attempts, error: `${d.errorCode}: ${d.errorMessage}` };
+  if (d)
+    return {
+      service,
+      groupId,
+      state: 'dead-lettered',
+      at: d.lastFailureAt,
+      attempts: d.attempts,
+      error: `${d.errorCode}: ${d.errorMessage}`,
+    };
   return { service, groupId, state: 'not-handled', at: null };
 }

@@ -18,14 +18,28 @@ export class FlowTracer {
   ) {}
 
   /** The flow's trace, or undefined when no service (and no dead-letter topic) knows the id. */
-  async trace(correlationId: string): Promise<{ trace?: FlowTrace; unreachable: FlowTrace['services']['unreachable'] }> {
+  async trace(
+    correlationId: string,
+  ): Promise<{ trace?: FlowTrace; unreachable: FlowTrace['services']['unreachable'] }> {
     const path = (query = '') => `/troupe/admin/trace/${encodeURIComponent(correlationId)}${query}`;
     const first = await this.services.all<ServiceTraceView>('GET', () => path());
-    const unreachable = first.flatMap((a) => (a.ok ? [] : [{ service: a.service, problem: a.problem }]));
+    const unreachable = first.flatMap((a) =>
+      a.ok ? [] : [{ service: a.service, problem: a.problem }],
+    );
     const views = first.flatMap((a) => (a.ok ? [a.body] : []));
-    const ids = [...new Set(views.flatMap((v) => [...v.published.map((p) => p.eventId), ...v.parked.map((p) => p.eventId)]))];
+    const ids = [
+      ...new Set(
+        views.flatMap((v) => [
+          ...v.published.map((p) => p.eventId),
+          ...v.parked.map((p) => p.eventId),
+        ]),
+      ),
+    ];
     const topics = views.flatMap((v) => v.groups.map((g) => g.deadLetterTopic));
-    const [handled, dead] = await Promise.all([this.handled(views, ids, path), this.deadLetters.find(topics, correlationId)]);
+    const [handled, dead] = await Promise.all([
+      this.handled(views, ids, path),
+      this.deadLetters.find(topics, correlationId),
+    ]);
     const complete = views.map((v) => ({ ...v, handled: handled.get(v.service) ?? v.handled }));
     if (!flowFound(complete, dead)) return { unreachable };
     return { trace: assembleFlowTrace(correlationId, complete, unreachable, dead), unreachable };
@@ -34,14 +48,20 @@ export class FlowTracer {
   /** Each service's inbox rows for the flow's event ids (asked of the services that handle anything). */
   private async handled(views: ServiceTraceView[], ids: string[], path: (query: string) => string) {
     const handled = new Map<string, ServiceTraceView['handled']>();
-    const chunks = Array.from({ length: Math.ceil(ids.length / IDS_PER_REQUEST) }, (_, i) => ids.slice(i * IDS_PER_REQUEST, (i + 1) * IDS_PER_REQUEST));
+    const chunks = Array.from({ length: Math.ceil(ids.length / IDS_PER_REQUEST) }, (_, i) =>
+      ids.slice(i * IDS_PER_REQUEST, (i + 1) * IDS_PER_REQUEST),
+    );
     await Promise.all(
       views
         .filter((v) => v.groups.length > 0)
         .map(async (v) => {
           const rows: ServiceTraceView['handled'] = [];
           for (const chunk of chunks) {
-            const answer = await this.services.request<ServiceTraceView>(v.service, 'GET', path(`?events=${chunk.join(',')}`));
+            const answer = await this.services.request<ServiceTraceView>(
+              v.service,
+              'GET',
+              path(`?events=${chunk.join(',')}`),
+            );
             if (answer.ok) rows.push(...answer.body.handled);
           }
           handled.set(v.service, rows);

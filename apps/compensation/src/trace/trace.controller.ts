@@ -1,5 +1,11 @@
 import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AdminTokenGuard, CorrelationIdParams } from '@troupe/messaging';
 import { FlowTrace } from './flow-trace';
 import { FlowTracer } from './flow-tracer';
@@ -14,12 +20,20 @@ export class TraceController {
   constructor(private readonly tracer: FlowTracer) {}
 
   @Get(':correlationId')
-  @ApiOkResponse({ description: 'Events, steps in time order, where the flow stopped; services that did not answer are listed, not fatal.' })
-  @ApiNotFoundResponse({ description: 'No service, parking lot or dead-letter topic knows the correlation id.' })
+  @ApiOkResponse({
+    description:
+      'Events, steps in time order, where the flow stopped; services that did not answer are listed, not fatal.',
+  })
+  @ApiNotFoundResponse({
+    description: 'No service, parking lot or dead-letter topic knows the correlation id.',
+  })
   async trace(@Param() { correlationId }: CorrelationIdParams): Promise<FlowTrace> {
     const { trace, unreachable } = await this.tracer.trace(correlationId);
     if (trace) return trace;
-    const silent = unreachable.length > 0 ? `; not answering: ${unreachable.map((u) => u.problem).join('; ')}` : '';
+    const silent =
+      unreachable.length > 0
+        ? `; not answering: ${unreachable.map((u) => u.problem).join('; ')}`
+        : '';
     throw new NotFoundException(
       `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent}`,
     );
