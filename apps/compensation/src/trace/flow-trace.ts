@@ -58,8 +58,13 @@ export interface FlowStop {
 
 export interface FlowTrace {
   correlationId: string;
-  /** complete: every event published and handled by every 'once' group of its type; stopped: something is quarantined, parked or dead-lettered; in-progress: the rest. */
-  status: 'complete' | 'in-progress' | 'stopped';
+  /**
+   * complete: every event published and handled by every 'once' group of its type; stopped:
+   * something is quarantined, parked or dead-lettered; in-progress: something is still in an
+   * outbox or not yet handled; partial: nothing stopped as far as the services that answered
+   * know, but some did not answer.
+   */
+  status: 'complete' | 'in-progress' | 'stopped' | 'partial';
   startedAt: string | null;
   lastStepAt: string | null;
   durationMs: number;
@@ -230,7 +235,13 @@ export function assembleFlowTrace(
   );
   return {
     correlationId,
-    status: stopped ? 'stopped' : stops.length > 0 ? 'in-progress' : 'complete',
+    status: stopped
+      ? 'stopped'
+      : stops.length > 0
+        ? 'in-progress'
+        : unreachable.length > 0
+          ? 'partial'
+          : 'complete',
     startedAt: raw[0]?.at ?? null,
     lastStepAt: raw.at(-1)?.at ?? null,
     durationMs: raw.length > 0 ? Date.parse(raw.at(-1)!.at) - start : 0,
@@ -242,12 +253,14 @@ export function assembleFlowTrace(
   };
 }
 
+// Ties: a handler's inbox row and the events it published carry the same time (its transaction's
+// now()), and the handling comes first.
 const ORDER: FlowStepKind[] = [
-  'written',
-  'published',
   'handled',
   'parked',
   'dead-lettered',
+  'written',
+  'published',
   'quarantined',
 ];
 
