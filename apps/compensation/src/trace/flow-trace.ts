@@ -146,7 +146,7 @@ export function assembleFlowTrace(
         kind: 'published',
         service: e.service,
         ...base,
-        detail: `to ${e.topic}`,
+        detail: `to ${e.topic}${earlyHandling(e)}`,
       });
     if (e.state === 'in-outbox')
       stops.push({
@@ -255,6 +255,19 @@ export function assembleFlowTrace(
 
 // Ties: a handler's inbox row and the events it published carry the same time (its transaction's
 // now()), and the handling comes first.
+/**
+ * The relay stamps published_at once the broker has acknowledged the batch, so a consumer may
+ * handle the event a little before that; say so instead of leaving the order unexplained.
+ */
+function earlyHandling(e: FlowEvent): string {
+  const first = e.deliveries
+    .filter((d) => d.state === 'handled' && d.at && e.publishedAt && d.at < e.publishedAt)
+    .sort((a, b) => a.at!.localeCompare(b.at!))[0];
+  if (!first) return '';
+  const ms = Date.parse(e.publishedAt!) - Date.parse(first.at!);
+  return ` (stamped ${ms} ms after ${first.groupId} handled it: the relay stamps a row once the broker acknowledged it)`;
+}
+
 const ORDER: FlowStepKind[] = [
   'handled',
   'parked',
