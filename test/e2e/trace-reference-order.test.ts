@@ -124,6 +124,9 @@ describe('troupe trace on the reference system', () => {
       /shipping\s+wrote ShipmentScheduled .*after (StockReserved|PaymentAuthorized)/,
     );
     expect(text.out).toContain('where it stopped: nowhere');
+    // An operator knows the order id: the same trace by key.
+    const byKey = await cli(traceVerb, ['--key', orderId], true);
+    expect((JSON.parse(byKey.out) as FlowTrace).correlationId).toBe(correlationId);
   });
 
   it('shows where a declined order turned: PaymentFailed, then OrderCancelled because of it, and no shipment', async () => {

@@ -281,6 +281,19 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
     expect(text.out).toMatch(/it-trace-b\s+wrote CratePacked .*after CrateOrdered/);
     expect(text.out).toContain('unreachable: it-trace-c');
     expect(text.out).not.toContain(TOKEN);
+
+    // Found by its key instead: one flow is traced, several are listed, none is exit code 1.
+    const byKey = await run(traceVerb, ['--key', 'fine-1'], { json: true });
+    expect(byKey.code).toBe(0);
+    expect((JSON.parse(byKey.out) as FlowTrace).correlationId).toBe(flow);
+    const again = await order('fine-1');
+    const several = await run(traceVerb, ['--key', 'fine-1']);
+    expect(several.code).toBe(0);
+    expect(several.out).toContain('key fine-1 is in 2 flows (newest first)');
+    expect(several.out.indexOf(again.flow)).toBeLessThan(several.out.indexOf(flow));
+    const none = await run(traceVerb, ['--key', 'no-such-crate']);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no flow has events of key no-such-crate');
   });
 
   it('shows where a flow stopped: parked with its last error, or dead-lettered (from the dead-letter topic)', async () => {

@@ -90,5 +90,7 @@ export type {
   TracedOutboxRowView,
   TracedInboxRowView,
   TracedParkedEventView,
+  KeyFlowsView,
+  KeyFlowView,
 } from './admin/admin.views';
-export { CorrelationIdParams, QuarantineReleaseRequest } from './admin/admin.requests';
+export { CorrelationIdParams, KeyFlowsQuery, QuarantineReleaseRequest } from './admin/admin.requests';

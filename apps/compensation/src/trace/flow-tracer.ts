@@ -1,7 +1,19 @@
-import type { ServiceTraceView } from '@troupe/messaging';
+import type { KeyFlowsView, ServiceTraceView } from '@troupe/messaging';
 import { ServiceAdminClient } from '../services/service-admin.client';
 import { DeadLetterScan } from './dead-letter.scan';
 import { FlowTrace, assembleFlowTrace, flowFound } from './flow-trace';
+
+/** GET /trace?key=: the flows in which events of a key were published. */
+export interface KeyFlows {
+  key: string;
+  flows: Array<{
+    correlationId: string;
+    firstAt: string;
+    services: string[];
+    eventTypes: string[];
+  }>;
+  unreachable: Array<{ service: string; problem: string }>;
+}
 
 /** Event ids per look-up request: keeps the request line well under Node's 16 KiB header limit. */
 const IDS_PER_REQUEST = 150;
@@ -43,6 +55,37 @@ export class FlowTracer {
     const complete = views.map((v) => ({ ...v, handled: handled.get(v.service) ?? v.handled }));
     if (!flowFound(complete, dead)) return { unreachable };
     return { trace: assembleFlowTrace(correlationId, complete, unreachable, dead), unreachable };
+  }
+
+  /** The flows with events of one key (e.g. an order id) in any service's outbox, newest first. */
+  async flowsOfKey(key: string): Promise<KeyFlows> {
+    const answers = await this.services.all<KeyFlowsView>(
+      'GET',
+      () => `/troupe/admin/trace?key=${encodeURIComponent(key)}`,
+    );
+    const flows = new Map<string, KeyFlows['flows'][number]>();
+    for (const answer of answers) {
+      if (!answer.ok) continue;
+      for (const f of answer.body.flows) {
+        const known = flows.get(f.correlationId) ?? {
+          correlationId: f.correlationId,
+          firstAt: f.firstAt,
+          services: [],
+          eventTypes: [],
+        };
+        if (f.firstAt < known.firstAt) known.firstAt = f.firstAt;
+        known.services.push(answer.service);
+        known.eventTypes = [...new Set([...known.eventTypes, ...f.eventTypes])];
+        flows.set(f.correlationId, known);
+      }
+    }
+    return {
+      key,
+      flows: [...flows.values()].sort((a, b) => b.firstAt.localeCompare(a.firstAt)),
+      unreachable: answers.flatMap((a) =>
+        a.ok ? [] : [{ service: a.service, problem: a.problem }],
+      ),
+    };
   }
 
   /** Each service's inbox rows for the flow's event ids (asked of the services that handle anything). */

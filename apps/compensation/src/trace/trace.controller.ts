@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNotFoundResponse,
@@ -6,9 +6,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AdminTokenGuard, CorrelationIdParams } from '@troupe/messaging';
+import { AdminTokenGuard, CorrelationIdParams, KeyFlowsQuery } from '@troupe/messaging';
 import { FlowTrace } from './flow-trace';
-import { FlowTracer } from './flow-tracer';
+import { FlowTracer, KeyFlows } from './flow-tracer';
 
 /** `troupe trace`: the chain of one business flow across the services. */
 @ApiTags('compensation')
@@ -18,6 +18,20 @@ import { FlowTracer } from './flow-tracer';
 @Controller('trace')
 export class TraceController {
   constructor(private readonly tracer: FlowTracer) {}
+
+  @Get()
+  @ApiOkResponse({
+    description:
+      'The flows in which events of the key (e.g. an order id) were published, newest first.',
+  })
+  @ApiNotFoundResponse({ description: 'No outbox holds events of the key.' })
+  async flows(@Query() { key }: KeyFlowsQuery): Promise<KeyFlows> {
+    const flows = await this.tracer.flowsOfKey(key);
+    if (flows.flows.length > 0) return flows;
+    throw new NotFoundException(
+      `no flow has events of key ${key} in any outbox (outbox rows are kept for the relay's retention window)${silent(flows.unreachable)}`,
+    );
+  }
 
   @Get(':correlationId')
   @ApiOkResponse({
@@ -30,12 +44,14 @@ export class TraceController {
   async trace(@Param() { correlationId }: CorrelationIdParams): Promise<FlowTrace> {
     const { trace, unreachable } = await this.tracer.trace(correlationId);
     if (trace) return trace;
-    const silent =
-      unreachable.length > 0
-        ? `; not answering: ${unreachable.map((u) => u.problem).join('; ')}`
-        : '';
     throw new NotFoundException(
-      `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent}`,
+      `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent(unreachable)}`,
     );
   }
+}
+
+function silent(unreachable: ReadonlyArray<{ problem: string }>): string {
+  return unreachable.length > 0
+    ? `; not answering: ${unreachable.map((u) => u.problem).join('; ')}`
+    : '';
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,6 +6,8 @@ import {
   IsBoolean,
   IsInt,
   IsOptional,
+  IsString,
+  Length,
   IsUUID,
   Matches,
   Max,
@@ -33,6 +35,14 @@ export class TraceQuery {
   @IsUUID('all', { each: true, message: 'events must be comma-separated event ids (UUIDs)' })
   @ArrayMaxSize(TRACE_MAX_EVENT_IDS)
   events?: string[];
+}
+
+/** Flows by an aggregate key (e.g. an order id): the operator knows the key, the trace needs the correlation id. */
+export class KeyFlowsQuery {
+  @ApiProperty({ description: 'The key of the events (the aggregate id, e.g. an order id).' })
+  @IsString()
+  @Length(1, 200)
+  key!: string;
 }
 
 export class OutboxQuery {

@@ -92,3 +92,16 @@ export interface TracedParkedEventView {
   held: boolean;
   parkedAt: string;
 }
+
+/** GET /troupe/admin/trace?key=<key> — the flows this service published events of one key in (newest first). */
+export interface KeyFlowsView {
+  service: string;
+  flows: KeyFlowView[];
+}
+
+export interface KeyFlowView {
+  correlationId: string;
+  /** The first of the service's rows of the key in this flow. */
+  firstAt: string;
+  eventTypes: string[];
+}

@@ -5,6 +5,7 @@ import { consumerTables } from '../consumer/consumer-tables';
 import { Inbox } from '../consumer/inbox/inbox';
 import { TroupeRuntime } from '../troupe.runtime';
 import {
+  KeyFlowsView,
   ServiceTraceView,
   TraceGroupView,
   TracedOutboxRowView,
@@ -55,6 +56,27 @@ export class ServiceTraceReader {
       for (const [eventId, handledAt] of await this.inbox.lookUp(db.manager, groupId, ids))
         view.handled.push({ groupId, eventId, handledAt: handledAt.toISOString() });
     }
+    return view;
+  }
+
+  /**
+   * The flows in which this service published events of `key`, newest first (at most 20). The
+   * outbox has no index on key: this reads the rows kept for the retention window, which is
+   * fine for an operator's look-up and not meant for a hot path.
+   */
+  async flowsOfKey(key: string): Promise<KeyFlowsView> {
+    const view: KeyFlowsView = { service: this.runtime.options.service, flows: [] };
+    if (!this.dataSource) return view;
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT headers->>'${HEADER.correlationId}' AS correlation_id, min(created_at) AS first_at, array_agg(DISTINCT event_type) AS types
+         FROM ${troupeTables(this.dataSource).outbox} WHERE key = $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 20`,
+      [key],
+    );
+    view.flows = rows.map((r) => ({
+      correlationId: r.correlation_id as string,
+      firstAt: iso(r.first_at)!,
+      eventTypes: r.types as string[],
+    }));
     return view;
   }
 

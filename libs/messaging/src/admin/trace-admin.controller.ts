@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../http-service-kit/admin-token.guard';
 import { TroupeRuntime } from '../troupe.runtime';
-import { CorrelationIdParams, TraceQuery } from './admin.requests';
-import { ServiceTraceView } from './admin.views';
+import { CorrelationIdParams, KeyFlowsQuery, TraceQuery } from './admin.requests';
+import { KeyFlowsView, ServiceTraceView } from './admin.views';
 import { ServiceTraceReader } from './service-trace.reader';
 
 /**
@@ -22,6 +22,14 @@ export class TraceAdminController {
 
   constructor(runtime: TroupeRuntime, @Optional() @Inject(DataSource) dataSource?: DataSource) {
     this.reader = new ServiceTraceReader(runtime, dataSource);
+  }
+
+  @Get()
+  @ApiOkResponse({
+    description: 'The flows in which this service published events of the key, newest first.',
+  })
+  flows(@Query() { key }: KeyFlowsQuery): Promise<KeyFlowsView> {
+    return this.reader.flowsOfKey(key);
   }
 
   @Get(':correlationId')
