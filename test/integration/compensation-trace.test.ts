@@ -311,9 +311,9 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
         detail: expect.stringContaining('crate stuck-1 is jammed'),
       }),
     ]);
-    expect((await run(traceVerb, [stuck.flow])).out).toMatch(
-      /PARKED {2}it-trace-b\/.* crate stuck-1 is jammed/,
-    );
+    const parkedText = (await run(traceVerb, [stuck.flow])).out;
+    process.stderr.write(`troupe trace ${stuck.flow}\n${parkedText}\n`);
+    expect(parkedText).toMatch(/PARKED {2}it-trace-b\/.* crate stuck-1 is jammed/);
 
     const bad = await order('bad-1');
     const dead = await traceUntil(bad.flow, 'the order dead-lettered', (t) =>
@@ -330,6 +330,9 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
     ]);
     expect(dead.deadLetters.scanned).toContain(`${packers}.dlq`);
     expect(dead.steps.map((s) => s.kind)).toEqual(['written', 'published', 'dead-lettered']);
+    const deadText = (await run(traceVerb, [bad.flow])).out;
+    process.stderr.write(`troupe trace ${bad.flow}\n${deadText}\n`);
+    expect(deadText).toMatch(/DEAD-LETTERED {2}it-trace-b\/.*crate.no-address/);
   });
 
   it('answers an unknown correlation id with exit code 1 and a clear message; bad usage is 2; an app that does not answer is 3', async () => {
@@ -382,6 +385,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
       },
     ]);
     const text = await run(outboxVerb, []);
+    process.stderr.write(`troupe outbox\n${text.out}\n`);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/it-trace-a\s+0\s+-\s+1/);
     expect(text.out).toMatch(/it-trace-c\s+\?\s+\?\s+\?\s+unreachable/);

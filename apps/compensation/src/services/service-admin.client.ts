@@ -74,7 +74,7 @@ export class ServiceAdminClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const cause = fetchFailure(error);
       return {
         service,
         ok: false,
@@ -110,4 +110,11 @@ export class ServiceAdminClient {
       };
     }
   }
+}
+
+/** Why fetch() got no answer: the socket error's code (ECONNREFUSED, ...), else what it says. */
+function fetchFailure(error: unknown): string {
+  const { cause, name, message } = error as Error & { cause?: { code?: string; message?: string } };
+  if (name === 'TimeoutError') return 'timed out';
+  return cause?.code ?? cause?.message ?? message;
 }

@@ -27,7 +27,7 @@ export async function callCompensation<T>(
       signal: AbortSignal.timeout(60_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    const cause = fetchFailure(error);
     return {
       ok: false,
       exitCode: 3,
@@ -77,4 +77,11 @@ export function parseArgs(
     } else problems.push(`unknown option --${name}`);
   }
   return { options, positional, problems };
+}
+
+/** Why fetch() got no answer: the socket error's code (ECONNREFUSED, ...), else what it says. */
+function fetchFailure(error: unknown): string {
+  const { cause, name, message } = error as Error & { cause?: { code?: string; message?: string } };
+  if (name === 'TimeoutError') return 'timed out';
+  return cause?.code ?? cause?.message ?? message;
 }

@@ -38,11 +38,20 @@ export function renderTrace(trace: FlowTrace): string[] {
   });
   lines.push(...table([['AT', 'STEP', 'SERVICE', 'WHAT', 'DETAIL'], ...rows]));
   lines.push('');
-  if (trace.stops.length === 0)
+  if (trace.stops.length === 0 && trace.services.unreachable.length === 0)
     lines.push(
       'where it stopped: nowhere; every event was published and handled by every group that reads it',
     );
-  else {
+  else if (trace.stops.length === 0) {
+    lines.push('where it stopped: nowhere, as far as the services that answered know');
+    const unhandled = trace.events.filter(
+      (e) => e.state === 'published' && e.deliveries.length === 0,
+    );
+    for (const e of unhandled)
+      lines.push(
+        `  ${e.eventType.split('.').at(-1)} ${e.eventId}: no group of the services that answered handles it`,
+      );
+  } else {
     lines.push('where it stopped:');
     for (const stop of trace.stops)
       lines.push(
