@@ -16,7 +16,7 @@ import {
 } from '@troupe/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 import { CliContext } from '../../apps/compensation/src/cli/verb';
 import { outboxVerb } from '../../apps/compensation/src/cli/verbs/outbox.verb';
 import { traceVerb } from '../../apps/compensation/src/cli/verbs/trace.verb';
@@ -27,6 +27,15 @@ import type { FlowTrace } from '../../apps/compensation/src/trace/flow-trace';
 import { serviceDatabaseUrl } from '../../infra/src/service-databases';
 import { loadSettings } from '../../infra/src/settings';
 import { RunningService, startService } from '../support/service-harness';
+
+/** A port nothing listens on (taken from the OS, then let go). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 type Db = Awaited<ReturnType<typeof createTestDataSource>>;
 type Crate = { crateId: string; n: number };
@@ -93,6 +102,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
   let b: RunningService;
   let compensation: INestApplication;
   let url: string;
+  let closedPort: number;
 
   beforeAll(async () => {
     await admin.connect();
@@ -104,6 +114,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
       })),
     });
     [dbA, dbB] = await Promise.all([createTestDataSource(), createTestDataSource()]);
+    closedPort = await freePort();
     const troupe = {
       adminToken: TOKEN,
       log: () => undefined,
@@ -134,7 +145,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
       DATABASE_URL: serviceDatabaseUrl(loadSettings(), 'compensation'),
       ADMIN_TOKEN: TOKEN,
       // c never answers: the trace and the overview say so and go on.
-      SERVICE_ADMIN_URLS: `it-trace-a=${a.url},it-trace-b=${b.url},it-trace-c=http://127.0.0.1:9`,
+      SERVICE_ADMIN_URLS: `it-trace-a=${a.url},it-trace-b=${b.url},it-trace-c=http://127.0.0.1:${closedPort}`,
       SERVICE_ADMIN_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'error',
     });
@@ -345,7 +356,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
     expect((await run(traceVerb, [])).code).toBe(2);
     expect((await run(traceVerb, ['a', 'b'])).code).toBe(2);
     expect((await run(traceVerb, ['no spaces'])).code).toBe(2);
-    const down = await run(traceVerb, [randomUUID()], { url: 'http://127.0.0.1:9' });
+    const down = await run(traceVerb, [randomUUID()], { url: `http://127.0.0.1:${closedPort}` });
     expect(down.code).toBe(3);
     expect(down.err).toContain('cannot reach the compensation app');
   });
@@ -406,6 +417,7 @@ describe('compensation: trace a flow, view the outboxes, release quarantined row
       topics: [{ topic: missing, numPartitions: 1 }],
     });
     const released = await run(outboxVerb, ['release', 'it-trace-a', '--ids', lost.id]);
+    process.stderr.write(`troupe outbox release it-trace-a --ids ${lost.id}\n${released.out}\n`);
     expect(released).toMatchObject({ code: 0, err: '' });
     expect(released.out).toContain('it-trace-a: released 1 quarantined row(s)');
     await waitFor(
