@@ -6,8 +6,6 @@ import {
   IsBoolean,
   IsInt,
   IsOptional,
-  IsString,
-  Length,
   IsUUID,
   Matches,
   Max,
@@ -40,8 +38,9 @@ export class TraceQuery {
 /** Flows by an aggregate key (e.g. an order id): the operator knows the key, the trace needs the correlation id. */
 export class KeyFlowsQuery {
   @ApiProperty({ description: 'The key of the events (the aggregate id, e.g. an order id).' })
-  @IsString()
-  @Length(1, 200)
+  @Matches(/^[A-Za-z0-9._:@/+=-]{1,200}$/, {
+    message: 'key must be 1-200 letters, digits or any of . _ : @ / + = -',
+  })
   key!: string;
 }
 
