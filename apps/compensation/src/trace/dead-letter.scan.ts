@@ -62,7 +62,7 @@ export class DeadLetterScan {
       if (message.headers[HEADER.correlationId] === correlationId)
         result.found.push(deadLetterOf(message));
     };
-    const subscription = await this.transport.subscribe(
+    const subscribing = this.transport.subscribe(
       { group, topics: toRead, fromBeginning: true, partitionConcurrency: 4 },
       async (batch) => {
         const key = `${batch.topic}/${batch.partition}`;
@@ -75,12 +75,19 @@ export class DeadLetterScan {
         if (ends.size === 0) finish();
       },
     );
+    // Kafka away or refusing: the trace still shows what the services said, and says this.
+    const subscription = await subscribing.catch((error: Error) => {
+      for (const topic of toRead)
+        result.unread.push({ topic, problem: `cannot be read: ${error.message}` });
+      return undefined;
+    });
+    if (!subscription) return result;
     const timer = setTimeout(finish, this.timeoutMs);
     try {
       await done;
     } finally {
       clearTimeout(timer);
-      await subscription.stop();
+      await subscription.stop().catch(() => undefined);
       await this.admin.deleteGroups([group]).catch(() => undefined);
     }
     const unfinished = new Set([...ends.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))));
