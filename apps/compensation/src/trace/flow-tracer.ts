@@ -30,9 +30,11 @@ export class FlowTracer {
   ) {}
 
   /** The flow's trace, or undefined when no service (and no dead-letter topic) knows the id. */
-  async trace(
-    correlationId: string,
-  ): Promise<{ trace?: FlowTrace; unreachable: FlowTrace['services']['unreachable'] }> {
+  async trace(correlationId: string): Promise<{
+    trace?: FlowTrace;
+    unreachable: FlowTrace['services']['unreachable'];
+    deadLettersUnread: FlowTrace['deadLetters']['unread'];
+  }> {
     const path = (query = '') => `/troupe/admin/trace/${encodeURIComponent(correlationId)}${query}`;
     const first = await this.services.all<ServiceTraceView>('GET', () => path());
     const unreachable = first.flatMap((a) =>
@@ -53,8 +55,12 @@ export class FlowTracer {
       this.deadLetters.find(topics, correlationId),
     ]);
     const complete = views.map((v) => ({ ...v, handled: handled.get(v.service) ?? v.handled }));
-    if (!flowFound(complete, dead)) return { unreachable };
-    return { trace: assembleFlowTrace(correlationId, complete, unreachable, dead), unreachable };
+    if (!flowFound(complete, dead)) return { unreachable, deadLettersUnread: dead.unread };
+    return {
+      trace: assembleFlowTrace(correlationId, complete, unreachable, dead),
+      unreachable,
+      deadLettersUnread: dead.unread,
+    };
   }
 
   /** The flows with events of one key (e.g. an order id) in any service's outbox, newest first. */

@@ -42,10 +42,11 @@ export class TraceController {
     description: 'No service, parking lot or dead-letter topic knows the correlation id.',
   })
   async trace(@Param() { correlationId }: CorrelationIdParams): Promise<FlowTrace> {
-    const { trace, unreachable } = await this.tracer.trace(correlationId);
+    const { trace, unreachable, deadLettersUnread } = await this.tracer.trace(correlationId);
     if (trace) return trace;
+    const unread = deadLettersUnread.map((u) => `${u.topic} (${u.problem})`).join(', ');
     throw new NotFoundException(
-      `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent(unreachable)}`,
+      `no flow with correlation id ${correlationId}: no outbox, parking lot or dead-letter topic has it (outbox rows are kept for the relay's retention window)${silent(unreachable)}${unread ? `; dead-letter topics not read: ${unread}` : ''}`,
     );
   }
 }
