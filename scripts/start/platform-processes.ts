@@ -190,7 +190,16 @@ function appEnvironment(
       : {}),
     // The reference system's broadcast group: each notifications replica has one, which the
     // lag exporter deletes once that replica is gone.
-    ...(app === 'compensation' ? { LAG_BROADCAST_GROUPS: 'notifications-feed' } : {}),
+    // Traces and the outbox view ask every service with an outbox for its part (/troupe/admin).
+    ...(app === 'compensation'
+      ? {
+          LAG_BROADCAST_GROUPS: 'notifications-feed',
+          SERVICE_ADMIN_URLS: [...DATA_OWNING_APPS]
+            .filter((name) => name !== 'compensation')
+            .map((name) => `${name}=${local(name)}`)
+            .join(','),
+        }
+      : {}),
     ...(app === 'scheduler'
       ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') }
       : {}),

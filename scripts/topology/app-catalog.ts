@@ -52,6 +52,21 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
     name: 'compensation',
     topology: compensationTopology,
     database: true,
-    config: { LAG_BROADCAST_GROUPS: 'notifications-feed' },
+    // Traces and the outbox view ask every service with an outbox (/troupe/admin).
+    calls: ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'scheduler', 'tasks'],
+    config: {
+      LAG_BROADCAST_GROUPS: 'notifications-feed',
+      SERVICE_ADMIN_URLS: [
+        'orders',
+        'payments',
+        'inventory',
+        'shipping',
+        'notifications',
+        'scheduler',
+        'tasks',
+      ]
+        .map((service) => `${service}=http://${service}`)
+        .join(','),
+    },
   },
 ];

@@ -1,6 +1,12 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { OutboxWriter, TroupeModule, TroupeOptions, TroupeRuntime } from '@troupe/messaging';
+import {
+  OutboxWriter,
+  TroupeModule,
+  TroupeOptions,
+  TroupeRuntime,
+  configureServiceHttp,
+} from '@troupe/messaging';
 import { testInfra, waitFor } from '@troupe/testing';
 import { DataSource } from 'typeorm';
 
@@ -10,6 +16,8 @@ export interface RunningService {
   outbox: OutboxWriter;
   get<T>(type: Type<T>): T;
   stop(): Promise<void>;
+  /** With `http: true`: where the service listens (TroupeModule's endpoints), e.g. http://127.0.0.1:41234. */
+  url?: string;
 }
 
 /**
@@ -22,6 +30,8 @@ export async function startService(options: {
   handlers?: Type<unknown>[];
   troupe?: Partial<TroupeOptions>;
   waitUntilReady?: boolean;
+  /** Serve HTTP on a free port, with the rules every service applies (configureServiceHttp). */
+  http?: boolean;
 }): Promise<RunningService> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -49,7 +59,15 @@ export async function startService(options: {
     ],
     providers: options.handlers ?? [],
   }).compile();
-  const app = await moduleRef.init();
+  let url: string | undefined;
+  let app: INestApplicationContext;
+  if (options.http) {
+    const web = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    configureServiceHttp(web);
+    await web.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(web.getHttpServer().address() as { port: number }).port}`;
+    app = web;
+  } else app = await moduleRef.init();
   app.enableShutdownHooks();
   const runtime = app.get(TroupeRuntime);
   if (options.waitUntilReady !== false)
@@ -60,5 +78,6 @@ export async function startService(options: {
     outbox: app.get(OutboxWriter),
     get: (type) => app.get(type),
     stop: () => app.close(),
+    url,
   };
 }

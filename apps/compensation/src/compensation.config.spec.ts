@@ -40,4 +40,16 @@ describe('CompensationConfig', () => {
     expect(() => loadConfig(CompensationConfig, { [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig(CompensationConfig, { [name]: value })).toThrow(name);
   });
+
+  it('reads the services and their admin URLs, and names SERVICE_ADMIN_URLS when it is malformed', () => {
+    const config = loadConfig(CompensationConfig, {
+      SERVICE_ADMIN_URLS: 'orders=http://orders:3001/,payments=https://payments.internal:8443',
+    });
+    expect([...config.serviceAdminUrls()]).toEqual([
+      ['orders', 'http://orders:3001'],
+      ['payments', 'https://payments.internal:8443'],
+    ]);
+    expect(loadConfig(CompensationConfig, {}).serviceAdminUrls().size).toBe(0);
+    expect(() => loadConfig(CompensationConfig, { SERVICE_ADMIN_URLS: 'orders:3001' })).toThrow(/SERVICE_ADMIN_URLS/);
+  });
 });

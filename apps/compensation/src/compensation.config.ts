@@ -74,6 +74,34 @@ export class CompensationConfig extends DataServiceEnv {
   @Min(1000)
   LAG_STATUS_WINDOW_MS: number = 60_000;
 
+  /**
+   * Where each service of the system serves its Troupe admin endpoints (/troupe/admin/...):
+   * comma-separated `<service>=<base URL>`, e.g. `orders=http://orders:3001,payments=http://payments:3002`.
+   * Traces and the outbox view ask every one of them (with ADMIN_TOKEN). Default none.
+   */
+  @Matches(/^([a-z0-9][a-z0-9._-]*=https?:\/\/[^\s,=]+(,[a-z0-9][a-z0-9._-]*=https?:\/\/[^\s,=]+)*)?$/, {
+    message: 'must be a comma-separated list of <service>=<http(s) base URL>',
+  })
+  SERVICE_ADMIN_URLS = '';
+
+  /** How long one service may take to answer an admin request before it is reported as unreachable, ms. Default 5000. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SERVICE_ADMIN_TIMEOUT_MS: number = 5000;
+
+  /** The services and their admin base URLs (SERVICE_ADMIN_URLS), in the order given. */
+  serviceAdminUrls(): ReadonlyMap<string, string> {
+    return new Map(
+      this.SERVICE_ADMIN_URLS.split(',')
+        .filter(Boolean)
+        .map((entry) => {
+          const at = entry.indexOf('=');
+          return [entry.slice(0, at), entry.slice(at + 1).replace(/\/+$/, '')] as const;
+        }),
+    );
+  }
+
   lagExporterOptions(): LagExporterOptions {
     return {
       pollIntervalMs: this.LAG_POLL_INTERVAL_MS,

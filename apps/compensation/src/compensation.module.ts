@@ -4,11 +4,15 @@ import { TroupeModule, serviceDatabaseOptions } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { CompensationConfig } from './compensation.config';
 import { LagModule } from './lag/lag.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { TraceModule } from './trace/trace.module';
 
 /**
- * Compensation: the platform app that watches and repairs the choreography as a whole. Today it
- * runs the cluster's lag exporter (lag/); replay, redrive and gap detection will sit beside it,
- * each in a folder of its own. It publishes and consumes nothing, so it runs no relay.
+ * Compensation: the platform app that watches and repairs the choreography as a whole: the
+ * cluster's lag exporter (lag/), traces of one flow across the services (trace/) and every
+ * service's outbox (outbox/), both over the services' admin endpoints (services/); replay,
+ * redrive and gap detection sit beside them, each in a folder of its own. It publishes and
+ * consumes nothing, so it runs no relay.
  */
 @Module({})
 export class CompensationModule {
@@ -34,6 +38,8 @@ export class CompensationModule {
           }),
         ),
         LagModule,
+        TraceModule,
+        OutboxModule,
       ],
       providers: [{ provide: CompensationConfig, useValue: config }],
       exports: [CompensationConfig],

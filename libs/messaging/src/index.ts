@@ -79,3 +79,18 @@ export { TroupeValidationPipe } from './http-service-kit/validation.pipe';
 export { UuidParam } from './http-service-kit/uuid-param';
 export { DependencyWait, DependencyRefusedError, StartupStoppedError } from './lifecycle/dependency-wait';
 export type { Dependency, DependencyWaitOptions, WaitingFor } from './lifecycle/dependency-wait';
+export { OutboxAdminController } from './admin/outbox-admin.controller';
+export { TraceAdminController } from './admin/trace-admin.controller';
+export type {
+  OutboxAdminView,
+  QuarantinedRowView,
+  QuarantineReleaseView,
+  ServiceTraceView,
+  TraceGroupView,
+  TracedOutboxRowView,
+  TracedInboxRowView,
+  TracedParkedEventView,
+  KeyFlowsView,
+  KeyFlowView,
+} from './admin/admin.views';
+export { CorrelationIdParams, KeyFlowsQuery, QuarantineReleaseRequest } from './admin/admin.requests';

@@ -71,6 +71,11 @@ export interface TroupeOptions {
   instanceId?: string;
   /** Where Troupe logs. Default: JSON lines on stderr. */
   log?: LogFunction;
+  /**
+   * Bearer token of the admin endpoints TroupeModule serves under `/troupe/admin` (outbox,
+   * trace, inbox look-ups). Unset: they refuse every request (403). Never logged.
+   */
+  adminToken?: string;
 }
 
 export interface ResolvedConsumerOptions {

@@ -12,3 +12,5 @@ export type { OutboxRelayOptions } from './outbox-relay.options';
 export type { RelayMessage, RelayPublisher } from './relay-publisher.port';
 export { PublishRefusedError } from './publish-refused.error';
 export { WakeSignal } from './wake-signal';
+export { measureOutboxBacklog } from './outbox-backlog';
+export type { OutboxBacklog } from './outbox-backlog';

@@ -5,6 +5,7 @@ import {
   ResolvedOutboxRelayOptions,
   resolveRelayOptions,
 } from './outbox-relay.options';
+import { measureOutboxBacklog } from './outbox-backlog';
 import { RelayLeadership } from './relay-leadership';
 import { RelayPublisher } from './relay-publisher.port';
 import { DueRow, RelayRowStore, RelaySender } from './relay-sender';
@@ -61,7 +62,7 @@ export class OutboxRelay {
       },
     );
     this.sender = new RelaySender(publisher, this.rowStore(), this.options.maxRequestBytes);
-    metrics.observeOutbox(() => this.snapshot());
+    metrics.observeOutbox(() => measureOutboxBacklog(this.dataSource));
     metrics.observeRelay(() => this.state === 'leader');
   }
 
@@ -198,20 +199,6 @@ export class OutboxRelay {
     if (Date.now() - this.lastCleanup < this.options.cleanupIntervalMs) return;
     this.lastCleanup = Date.now();
     await this.dataSource.query(`DELETE FROM ${this.tables.outbox} WHERE published_at < now() - $1 * interval '1 millisecond'`, [this.options.retentionMs]);
-  }
-
-  private async snapshot() {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE quarantined_at IS NULL)::int AS pending,
-              count(*) FILTER (WHERE quarantined_at IS NOT NULL)::int AS quarantined,
-              coalesce(extract(epoch FROM now() - min(greatest(created_at, coalesce(deliver_at, created_at))) FILTER (WHERE quarantined_at IS NULL AND (deliver_at IS NULL OR deliver_at <= now()))), 0) AS age
-         FROM ${this.tables.outbox} WHERE published_at IS NULL`,
-    );
-    return {
-      pending: Number(row.pending),
-      quarantined: Number(row.quarantined),
-      oldestPendingAgeSeconds: Math.max(0, Number(row.age)),
-    };
   }
 }
 

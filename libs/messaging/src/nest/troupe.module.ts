@@ -6,6 +6,9 @@ import { collectDefaultMetrics } from 'prom-client';
 import { OutboxWriter } from '@troupe/outbox';
 import { AvroCodec } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
+import { OutboxAdminController } from '../admin/outbox-admin.controller';
+import { TraceAdminController } from '../admin/trace-admin.controller';
+import { ADMIN_TOKEN } from '../http-service-kit/admin-token.guard';
 import { TroupeOptions } from '../troupe.options';
 import { TroupeRuntime } from '../troupe.runtime';
 import { platformReadiness } from './platform-readiness';
@@ -16,7 +19,10 @@ export const TROUPE_OPTIONS = Symbol('troupe:options');
 export interface TroupeModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: InjectionToken[];
   useFactory: (...args: never[]) => TroupeOptions | Promise<TroupeOptions>;
-  /** Serve GET /metrics, /health/live and /health/ready. Default true. */
+  /**
+   * Serve GET /metrics, /health/live, /health/ready and the admin endpoints under /troupe/admin
+   * (token-guarded: TroupeOptions.adminToken). Default true.
+   */
   endpoints?: boolean;
 }
 
@@ -62,6 +68,8 @@ export class TroupeModule {
         useFactory: (runtime: TroupeRuntime) => runtime.codec,
       },
       TroupeExplorer,
+      // The admin endpoints' guard reads the token here (not exported: an app's own admin routes keep their own provider).
+      { provide: ADMIN_TOKEN, inject: [TROUPE_OPTIONS], useFactory: (o: TroupeOptions) => ({ token: o.adminToken }) },
       { provide: PLATFORM_READINESS, inject: [TroupeRuntime, TroupeExplorer], useFactory: platformReadiness },
     ];
     const endpoints = options.endpoints !== false;
@@ -73,7 +81,14 @@ export class TroupeModule {
         ...(endpoints ? [TerminusModule] : []),
         ...(options.imports ?? []),
       ],
-      controllers: endpoints ? [MetricsController, HealthController] : [],
+      controllers: endpoints
+        ? [
+            MetricsController,
+            HealthController,
+            OutboxAdminController,
+            TraceAdminController,
+          ]
+        : [],
       providers,
       exports: [TroupeRuntime, OutboxWriter, TroupeMetrics, AvroCodec],
     };
