@@ -10,7 +10,8 @@ describe('docker-compose.kafka.yml', () => {
   const compose = parse(
     fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.kafka.yml'), 'utf8'),
   );
-  const settings = loadSettings();
+  // The compose file carries the defaults: settings read without this shell's overrides.
+  const settings = withoutOverrides(loadSettings);
   const services = compose.services as Record<
     string,
     { image: string; ports?: string[]; environment?: Record<string, string> }
@@ -114,3 +115,16 @@ describe('docker-compose.kafka.yml', () => {
     }
   });
 });
+
+/** Runs `read` with the TROUPE_* and DATABASE_URL variables of this shell set aside. */
+function withoutOverrides<T>(read: () => T): T {
+  const saved = Object.entries(process.env).filter(
+    ([name]) => name.startsWith('TROUPE_') || name === 'DATABASE_URL',
+  );
+  for (const [name] of saved) delete process.env[name];
+  try {
+    return read();
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value;
+  }
+}
