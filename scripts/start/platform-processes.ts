@@ -201,7 +201,11 @@ function appEnvironment(
         }
       : {}),
     ...(app === 'scheduler'
-      ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') }
+      ? {
+          ORDERS_URL: local('orders'),
+          PAYMENTS_URL: local('payments'),
+          COMPENSATION_URL: local('compensation'),
+        }
       : {}),
     ...options.env,
     PORT: String(ports[app]),

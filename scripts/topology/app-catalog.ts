@@ -44,8 +44,12 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
     name: 'scheduler',
     topology: schedulerTopology,
     database: true,
-    calls: ['orders', 'payments'],
-    config: { ORDERS_URL: 'http://orders', PAYMENTS_URL: 'http://payments' },
+    calls: ['orders', 'payments', 'compensation'],
+    config: {
+      ORDERS_URL: 'http://orders',
+      PAYMENTS_URL: 'http://payments',
+      COMPENSATION_URL: 'http://compensation',
+    },
   },
   { name: 'tasks', topology: tasksTopology, database: true },
   {

@@ -59,6 +59,11 @@ describe('scheduler app', () => {
         cron: '0 30 2 * * *',
         misfire: { policy: 'backfill', limit: 3 },
       }),
+      expect.objectContaining({
+        name: 'gap-redelivery',
+        cron: '0 */5 * * * *',
+        misfire: { policy: 'skip' },
+      }),
     ]);
     const next = new Date(jobs[1].nextFiringAt);
     expect([next.getUTCHours(), next.getUTCMinutes(), next.getUTCSeconds()]).toEqual([2, 30, 0]);
@@ -261,7 +266,7 @@ describe('scheduler app', () => {
     await problem(admin('get', `/admin/tasks/${randomUUID()}`), 404);
     await problem(admin('post', `/admin/tasks/${randomUUID()}/retry`), 404);
     expect((await problem(admin('post', '/admin/jobs/no-such-job/trigger'), 404)).detail).toBe(
-      'no job named no-such-job (jobs: daily-reconciliation, deadline-monitor)',
+      'no job named no-such-job (jobs: daily-reconciliation, deadline-monitor, gap-redelivery)',
     );
     await problem(admin('post', '/admin/jobs/No%20Such%20Job/pause'), 400);
     await problem(admin('get', '/admin/jobs/no-such-job/runs'), 404);

@@ -26,6 +26,16 @@ export class SchedulerConfig extends DataServiceEnv {
   @IsUrl(SERVICE_URL)
   PAYMENTS_URL = 'http://127.0.0.1:3002';
 
+  /** Base URL of the compensation app (gap re-delivery; called with ADMIN_TOKEN). */
+  @IsUrl(SERVICE_URL)
+  COMPENSATION_URL = 'http://127.0.0.1:3008';
+
+  /** How long one gap check of the compensation app may take. Default 60000 ms. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  GAP_CHECK_TIMEOUT_MS: number = 60_000;
+
   /** How long one call to a service may take. Default 5000 ms. */
   @IsInt()
   @Min(50)

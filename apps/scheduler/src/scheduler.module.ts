@@ -9,6 +9,8 @@ import { ShopServices } from './clients/shop-services.client';
 import { CancelStuckOrderTask } from './jobs/cancel-stuck-order.task';
 import { DailyReconciliationJob } from './jobs/daily-reconciliation.job';
 import { DeadlineMonitorJob } from './jobs/deadline-monitor.job';
+import { GapRedeliveryJob } from './jobs/gap-redelivery.job';
+import { CompensationService } from './clients/compensation.client';
 import { ReviewPaymentMismatchTask } from './jobs/review-payment-mismatch.task';
 import { schedulerDatabaseOptions } from './persistence/scheduler-database.options';
 import { SchedulerConfig } from './scheduler.config';
@@ -40,6 +42,8 @@ export class SchedulerModule {
         CancelStuckOrderTask,
         DailyReconciliationJob,
         ReviewPaymentMismatchTask,
+        CompensationService,
+        GapRedeliveryJob,
       ],
     };
   }

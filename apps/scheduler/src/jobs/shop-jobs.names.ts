@@ -2,6 +2,7 @@
 export const SHOP_JOB = {
   deadlineMonitor: 'deadline-monitor',
   dailyReconciliation: 'daily-reconciliation',
+  gapRedelivery: 'gap-redelivery',
 } as const;
 
 export const SHOP_TASK = {
