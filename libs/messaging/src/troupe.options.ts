@@ -71,6 +71,11 @@ export interface TroupeOptions {
   instanceId?: string;
   /** Where Troupe logs. Default: JSON lines on stderr. */
   log?: LogFunction;
+  /**
+   * Bearer token of the admin routes TroupeModule adds under /troupe/admin (inbox look-ups for
+   * the compensation app, ...). Unset: those routes refuse every request (403). Never logged.
+   */
+  adminToken?: string;
 }
 
 export interface ResolvedConsumerOptions {

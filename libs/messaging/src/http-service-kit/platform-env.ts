@@ -67,6 +67,7 @@ export class PlatformEnv extends KafkaSecurityEnv {
       instanceId: this.TROUPE_INSTANCE_ID,
       topicPrefix: this.TOPIC_PREFIX,
       log: jsonLogger(service, this.LOG_LEVEL),
+      adminToken: this.ADMIN_TOKEN,
       ...extra,
     };
   }

@@ -6,6 +6,8 @@ import { collectDefaultMetrics } from 'prom-client';
 import { OutboxWriter } from '@troupe/outbox';
 import { AvroCodec } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
+import { InboxAdminController } from '../admin/inbox-admin.controller';
+import { ADMIN_TOKEN } from '../http-service-kit/admin-token.guard';
 import { TroupeOptions } from '../troupe.options';
 import { TroupeRuntime } from '../troupe.runtime';
 import { platformReadiness } from './platform-readiness';
@@ -16,7 +18,7 @@ export const TROUPE_OPTIONS = Symbol('troupe:options');
 export interface TroupeModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: InjectionToken[];
   useFactory: (...args: never[]) => TroupeOptions | Promise<TroupeOptions>;
-  /** Serve GET /metrics, /health/live and /health/ready. Default true. */
+  /** Serve GET /metrics, /health/live, /health/ready and the admin routes under /troupe/admin. Default true. */
   endpoints?: boolean;
 }
 
@@ -62,6 +64,8 @@ export class TroupeModule {
         useFactory: (runtime: TroupeRuntime) => runtime.codec,
       },
       TroupeExplorer,
+      // The admin routes' token (TroupeOptions.adminToken); not exported: the app's own admin routes have theirs.
+      { provide: ADMIN_TOKEN, inject: [TROUPE_OPTIONS], useFactory: (o: TroupeOptions) => ({ token: o.adminToken }) },
       { provide: PLATFORM_READINESS, inject: [TroupeRuntime, TroupeExplorer], useFactory: platformReadiness },
     ];
     const endpoints = options.endpoints !== false;
@@ -73,7 +77,7 @@ export class TroupeModule {
         ...(endpoints ? [TerminusModule] : []),
         ...(options.imports ?? []),
       ],
-      controllers: endpoints ? [MetricsController, HealthController] : [],
+      controllers: endpoints ? [MetricsController, HealthController, InboxAdminController] : [],
       providers,
       exports: [TroupeRuntime, OutboxWriter, TroupeMetrics, AvroCodec],
     };
