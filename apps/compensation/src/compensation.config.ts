@@ -1,5 +1,5 @@
 import { DataServiceEnv } from '@troupe/messaging';
-import { IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateBy } from 'class-validator';
 import { LagExporterOptions } from './lag/lag-exporter.options';
 
 /** A setting that must compile as a regular expression. */
@@ -73,6 +73,53 @@ export class CompensationConfig extends DataServiceEnv {
   @IsInt()
   @Min(1000)
   LAG_STATUS_WINDOW_MS: number = 60_000;
+
+  /**
+   * Where each consumer group's service answers its admin routes (/troupe/admin/...), as
+   * `group=url` pairs, comma-separated, e.g. `payments=http://payments:3002`. Replay and redrive
+   * are offered for these groups only. Default none.
+   */
+  @Matches(/^([a-zA-Z0-9._-]+=https?:\/\/[^,=\s]+(,[a-zA-Z0-9._-]+=https?:\/\/[^,=\s]+)*)?$/, {
+    message: 'must be comma-separated group=http(s)://host:port pairs',
+  })
+  GROUP_ADMIN_URLS = '';
+
+  /** The token sent to the services' admin routes. Default: ADMIN_TOKEN (one platform token). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  SERVICE_ADMIN_TOKEN?: string;
+
+  /** Who ADMIN_TOKEN stands for in the audit table. Default `admin`. */
+  @Matches(/^[a-zA-Z0-9._@-]{1,100}$/, { message: 'must be a name of letters, digits, ".", "_", "@" or "-"' })
+  ADMIN_TOKEN_NAME = 'admin';
+
+  /** Events a replay or redrive produces per batch (its cursor is saved after each). Default 100. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REPLAY_BATCH_SIZE: number = 100;
+
+  /** Events per second a replay produces when the request names no rate. Default 500. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REPLAY_RATE_PER_SECOND: number = 500;
+
+  /** An event redriven from a dead-letter topic more than this many times is quarantined instead. Default 3. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  REDRIVE_LIMIT: number = 3;
+
+  /** The groups of GROUP_ADMIN_URLS and their services' base URLs. */
+  groupAdminUrls(): Map<string, string> {
+    return new Map(
+      this.GROUP_ADMIN_URLS.split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+  }
 
   lagExporterOptions(): LagExporterOptions {
     return {

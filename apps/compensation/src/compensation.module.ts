@@ -4,11 +4,14 @@ import { TroupeModule, serviceDatabaseOptions } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { CompensationConfig } from './compensation.config';
 import { LagModule } from './lag/lag.module';
+import { CompensationTables1735000000000 } from './persistence/compensation-tables.migration';
+import { ReplayModule } from './replay/replay.module';
 
 /**
- * Compensation: the platform app that watches and repairs the choreography as a whole. Today it
- * runs the cluster's lag exporter (lag/); replay, redrive and gap detection will sit beside it,
- * each in a folder of its own. It publishes and consumes nothing, so it runs no relay.
+ * Compensation: the platform app that watches and repairs the choreography as a whole: the
+ * cluster's lag exporter (lag/), replay to one group and dead-letter redrive (replay/, jobs kept in
+ * its own schema), the audit of both (audit/), behind its token-guarded API (api/). It publishes
+ * and consumes nothing, so it runs no relay; it writes the groups' replay topics directly.
  */
 @Module({})
 export class CompensationModule {
@@ -25,6 +28,7 @@ export class CompensationModule {
               schema: config.DATABASE_SCHEMA,
               poolSize: config.DATABASE_POOL_SIZE,
               entities: [],
+              migrations: [CompensationTables1735000000000],
             }),
         }),
         TroupeModule.forRoot(
@@ -34,6 +38,7 @@ export class CompensationModule {
           }),
         ),
         LagModule,
+        ReplayModule,
       ],
       providers: [{ provide: CompensationConfig, useValue: config }],
       exports: [CompensationConfig],

@@ -1,0 +1,86 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ADMIN_TOKEN, TroupeRuntime, clusterAdminOf, topicReaderOf } from '@troupe/messaging';
+import { DataSource } from 'typeorm';
+import { AuditController } from '../api/audit.controller';
+import { ReplaysController } from '../api/replays.controller';
+import { AuditLog } from '../audit/audit-log';
+import { ServiceAdminClient } from '../clients/service-admin.client';
+import { CompensationConfig } from '../compensation.config';
+import { ReplayCopier } from './replay.copier';
+import { ReplayJobStore } from './replay-job.store';
+import { ReplayRunner } from './replay.runner';
+import { ReplayService } from './replay.service';
+
+/** Resumes the jobs left running once the database is there; stops them (cursors saved) before the transport closes. */
+@Injectable()
+class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private closed = false;
+
+  constructor(
+    @Inject(ReplayRunner) private readonly runner: ReplayRunner,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(TroupeRuntime) private readonly runtime: TroupeRuntime,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void (async () => {
+      while (!this.db.isInitialized && !this.closed) await new Promise((r) => setTimeout(r, 200));
+      if (!this.closed) await this.runner.resume();
+    })().catch((error) => this.runtime.options.log('error', 'resuming replay jobs failed', { error }));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await this.runner.stop();
+  }
+}
+
+/**
+ * Replay to one group (and the audit of it). Needs TroupeModule, the app's DataSource and
+ * {@link CompensationConfig} in the application.
+ */
+@Module({
+  controllers: [ReplaysController, AuditController],
+  providers: [
+    { provide: ReplayJobStore, inject: [DataSource], useFactory: (db: DataSource) => new ReplayJobStore(db) },
+    { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog(db) },
+    {
+      provide: ServiceAdminClient,
+      inject: [CompensationConfig],
+      useFactory: (config: CompensationConfig) => new ServiceAdminClient(config.groupAdminUrls(), config.SERVICE_ADMIN_TOKEN ?? config.ADMIN_TOKEN),
+    },
+    {
+      provide: ReplayRunner,
+      inject: [ReplayJobStore, AuditLog, TroupeRuntime, CompensationConfig],
+      useFactory: (store: ReplayJobStore, audit: AuditLog, runtime: TroupeRuntime, config: CompensationConfig) =>
+        new ReplayRunner(
+          store,
+          audit,
+          topicReaderOf(runtime.transport, { clientId: 'troupe-replay' }),
+          () => runtime.transport.publisher(),
+          { replay: new ReplayCopier(), redrive: new ReplayCopier() },
+          { batchSize: config.REPLAY_BATCH_SIZE },
+          (level, message, error) => runtime.options.log(level, message, error ? { error } : undefined),
+        ),
+    },
+    {
+      provide: ReplayService,
+      inject: [ServiceAdminClient, TroupeRuntime, ReplayJobStore, ReplayRunner, AuditLog, CompensationConfig],
+      useFactory: (services: ServiceAdminClient, runtime: TroupeRuntime, store: ReplayJobStore, runner: ReplayRunner, audit: AuditLog, config: CompensationConfig) =>
+        new ReplayService(
+          services,
+          runtime.transport,
+          clusterAdminOf(runtime.transport, { clientId: 'troupe-replay' }),
+          topicReaderOf(runtime.transport, { clientId: 'troupe-replay' }),
+          store,
+          runner,
+          audit,
+          { topicPrefix: config.TOPIC_PREFIX, defaultRate: config.REPLAY_RATE_PER_SECOND, actor: config.ADMIN_TOKEN_NAME },
+        ),
+    },
+    ReplayLifecycle,
+    { provide: ADMIN_TOKEN, inject: [CompensationConfig], useFactory: (config: CompensationConfig) => ({ token: config.ADMIN_TOKEN }) },
+  ],
+  exports: [ReplayRunner, ReplayJobStore, AuditLog, ServiceAdminClient],
+})
+export class ReplayModule {}
