@@ -1,7 +1,8 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { OutboxWriter, TroupeModule, TroupeOptions, TroupeRuntime } from '@troupe/messaging';
+import { OutboxWriter, TroupeModule, TroupeOptions, TroupeRuntime, configureServiceHttp } from '@troupe/messaging';
 import { testInfra, waitFor } from '@troupe/testing';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 
 export interface RunningService {
@@ -9,6 +10,8 @@ export interface RunningService {
   runtime: TroupeRuntime;
   outbox: OutboxWriter;
   get<T>(type: Type<T>): T;
+  /** With `http`: where the service listens (its /troupe/admin routes, /health, /metrics). */
+  url?: string;
   stop(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export async function startService(options: {
   handlers?: Type<unknown>[];
   troupe?: Partial<TroupeOptions>;
   waitUntilReady?: boolean;
+  /** Serve HTTP on 127.0.0.1 (the service's HTTP rules applied): true for a free port, or the port. Default false. */
+  http?: boolean | number;
 }): Promise<RunningService> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -49,7 +54,17 @@ export async function startService(options: {
     ],
     providers: options.handlers ?? [],
   }).compile();
-  const app = await moduleRef.init();
+  let url: string | undefined;
+  let app: INestApplicationContext;
+  if (options.http) {
+    const http = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+    configureServiceHttp(http);
+    await http.listen(options.http === true ? 0 : options.http, '127.0.0.1');
+    url = `http://127.0.0.1:${(http.getHttpServer().address() as AddressInfo).port}`;
+    app = http;
+  } else {
+    app = await moduleRef.init();
+  }
   app.enableShutdownHooks();
   const runtime = app.get(TroupeRuntime);
   if (options.waitUntilReady !== false)
@@ -59,6 +74,7 @@ export async function startService(options: {
     runtime,
     outbox: app.get(OutboxWriter),
     get: (type) => app.get(type),
+    url,
     stop: () => app.close(),
   };
 }

@@ -67,7 +67,8 @@ export class ReplayJobStore {
   }
 
   async finish(id: string, status: Exclude<JobStatus, 'running'>, error?: string): Promise<ReplayJob | undefined> {
-    const rows: Row[] = await this.db.query(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+    const [rows]: [Row[], number] = await this.db.query(
       `UPDATE replay_job SET status = $2, error = $3, finished_at = now(), updated_at = now() WHERE id = $1 AND status = 'running' RETURNING *`,
       [id, status, error ?? null],
     );
