@@ -1,0 +1,6 @@
+import { Verb } from '../verb';
+import { auditVerb } from './audit.verb';
+import { replayVerb } from './replay.verb';
+
+/** Every verb of `troupe`, in the order `troupe --help` lists them. */
+export const VERBS: Verb[] = [replayVerb, auditVerb];
