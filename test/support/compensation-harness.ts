@@ -40,17 +40,21 @@ export async function startEffectsService(options: {
   db: Db;
   reapplicable: boolean;
   factor: { value: number };
+  /** Throws for some events (a bug, a poison event): they are dead-lettered. */
+  fail?: (tickId: string) => Error | undefined;
   /** Listen here (a restarted service keeps its URL). Default: a free port. */
   port?: number;
 }): Promise<RunningService> {
-  const { Tick, group, reapplicable, factor } = options;
+  const { Tick, group, reapplicable, factor, fail } = options;
   await options.db.query(
     'CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY, n int NOT NULL, value int NOT NULL, applications int NOT NULL)',
   );
   @Injectable()
   class Effects {
     @OnEvent(Tick, { group, reapplicable })
-    async tick(event: InstanceType<TickEvent> & { n: number }, ctx: EventContext) {
+    async tick(event: InstanceType<TickEvent> & { n: number; tickId: string }, ctx: EventContext) {
+      const failure = fail?.(event.tickId);
+      if (failure) throw failure;
       await ctx.tx.query(
         `INSERT INTO effects (event_id, n, value, applications) VALUES ($1, $2, $3, 1)
          ON CONFLICT (event_id) DO UPDATE SET value = EXCLUDED.value, applications = effects.applications + 1`,

@@ -45,23 +45,25 @@ export class CompensationTables1735000000000 implements MigrationInterface {
       detail text
     )`);
     await runner.query(`CREATE INDEX IF NOT EXISTS audit_entry_at ON "${s}".audit_entry (at DESC)`);
-    await runner.query(`CREATE TABLE IF NOT EXISTS "${s}".quarantined_dead_letter (
+    // What became of a dead letter: redriven (once: its next failure is a new dead letter) or quarantined.
+    await runner.query(`CREATE TABLE IF NOT EXISTS "${s}".dead_letter_action (
       consumer_group text NOT NULL,
-      event_id uuid NOT NULL,
-      event_type text NOT NULL,
       dlq_partition integer NOT NULL,
       dlq_offset bigint NOT NULL,
+      action text NOT NULL,
+      event_id uuid NOT NULL,
+      event_type text NOT NULL,
       redrive_count integer NOT NULL,
       error_code text,
       job_id uuid NOT NULL,
-      quarantined_at timestamptz NOT NULL DEFAULT now(),
+      at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (consumer_group, dlq_partition, dlq_offset)
     )`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     const s = await schemaOf(runner);
-    await runner.query(`DROP TABLE IF EXISTS "${s}".quarantined_dead_letter`);
+    await runner.query(`DROP TABLE IF EXISTS "${s}".dead_letter_action`);
     await runner.query(`DROP TABLE IF EXISTS "${s}".audit_entry`);
     await runner.query(`DROP TABLE IF EXISTS "${s}".replay_job`);
   }

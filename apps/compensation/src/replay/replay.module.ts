@@ -2,7 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBoo
 import { ADMIN_TOKEN, TroupeRuntime, clusterAdminOf, topicReaderOf } from '@troupe/messaging';
 import { DataSource } from 'typeorm';
 import { AuditController } from '../api/audit.controller';
+import { DeadLettersController } from '../api/dead-letters.controller';
 import { ReplaysController } from '../api/replays.controller';
+import { DeadLetterActions } from '../dead-letters/dead-letter-actions.store';
+import { DeadLettersService } from '../dead-letters/dead-letters.service';
+import { RedriveCopier } from '../dead-letters/redrive.copier';
 import { AuditLog } from '../audit/audit-log';
 import { ServiceAdminClient } from '../clients/service-admin.client';
 import { CompensationConfig } from '../compensation.config';
@@ -36,13 +40,15 @@ class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 }
 
 /**
- * Replay to one group (and the audit of it). Needs TroupeModule, the app's DataSource and
+ * Replay to one group, dead-letter listing and redrive (jobs of the same runner), and the audit
+ * of both. Needs TroupeModule, the app's DataSource and
  * {@link CompensationConfig} in the application.
  */
 @Module({
-  controllers: [ReplaysController, AuditController],
+  controllers: [ReplaysController, DeadLettersController, AuditController],
   providers: [
     { provide: ReplayJobStore, inject: [DataSource], useFactory: (db: DataSource) => new ReplayJobStore(db) },
+    { provide: DeadLetterActions, inject: [DataSource], useFactory: (db: DataSource) => new DeadLetterActions(db) },
     { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog(db) },
     {
       provide: ServiceAdminClient,
@@ -51,14 +57,14 @@ class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     },
     {
       provide: ReplayRunner,
-      inject: [ReplayJobStore, AuditLog, TroupeRuntime, CompensationConfig],
-      useFactory: (store: ReplayJobStore, audit: AuditLog, runtime: TroupeRuntime, config: CompensationConfig) =>
+      inject: [ReplayJobStore, AuditLog, DeadLetterActions, TroupeRuntime, CompensationConfig],
+      useFactory: (store: ReplayJobStore, audit: AuditLog, actions: DeadLetterActions, runtime: TroupeRuntime, config: CompensationConfig) =>
         new ReplayRunner(
           store,
           audit,
           topicReaderOf(runtime.transport, { clientId: 'troupe-replay' }),
           () => runtime.transport.publisher(),
-          { replay: new ReplayCopier(), redrive: new ReplayCopier() },
+          { replay: new ReplayCopier(), redrive: new RedriveCopier(actions, config.REDRIVE_LIMIT) },
           { batchSize: config.REPLAY_BATCH_SIZE },
           (level, message, error) => runtime.options.log(level, message, error ? { error } : undefined),
         ),
@@ -76,6 +82,30 @@ class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
           runner,
           audit,
           { topicPrefix: config.TOPIC_PREFIX, defaultRate: config.REPLAY_RATE_PER_SECOND, actor: config.ADMIN_TOKEN_NAME },
+        ),
+    },
+    {
+      provide: DeadLettersService,
+      inject: [ServiceAdminClient, TroupeRuntime, DeadLetterActions, ReplayJobStore, ReplayRunner, AuditLog, CompensationConfig],
+      useFactory: (
+        services: ServiceAdminClient,
+        runtime: TroupeRuntime,
+        actions: DeadLetterActions,
+        store: ReplayJobStore,
+        runner: ReplayRunner,
+        audit: AuditLog,
+        config: CompensationConfig,
+      ) =>
+        new DeadLettersService(
+          services,
+          runtime.transport,
+          clusterAdminOf(runtime.transport, { clientId: 'troupe-redrive' }),
+          topicReaderOf(runtime.transport, { clientId: 'troupe-redrive' }),
+          actions,
+          store,
+          runner,
+          audit,
+          { defaultRate: config.REPLAY_RATE_PER_SECOND, actor: config.ADMIN_TOKEN_NAME, redriveLimit: config.REDRIVE_LIMIT },
         ),
     },
     ReplayLifecycle,

@@ -8,9 +8,11 @@ export type Disposition = { send: OutgoingMessage } | { quarantine: true } | und
 
 /** How each kind of job treats the messages it reads (replay.copier.ts, redrive.copier.ts). */
 export interface Copier {
+  /** Before the job reads (also when it resumes): whatever dispose needs to know. */
+  prepare?(job: ReplayJob): Promise<void>;
   dispose(job: ReplayJob, message: IncomingMessage): Disposition;
-  /** Keeps the quarantined messages of a batch (the redrive's table); before its cursor moves. */
-  quarantine?(job: ReplayJob, messages: readonly IncomingMessage[]): Promise<void>;
+  /** After the broker took a batch, before its cursor moves: what was sent and what set apart (a redrive records both). */
+  settle?(job: ReplayJob, sent: readonly IncomingMessage[], quarantined: readonly IncomingMessage[]): Promise<void>;
 }
 
 export interface ReplayRunnerOptions {
@@ -70,6 +72,7 @@ export class ReplayRunner {
       .filter((r) => BigInt(r.from) < BigInt(r.to));
     let publisher: Publisher | undefined;
     try {
+      await copier.prepare?.(job);
       publisher = await this.publisher();
       const target = publisher;
       await this.reader.read(job.sourceTopic, ranges, async (partition, messages, control) => {
@@ -77,18 +80,21 @@ export class ReplayRunner {
           if (this.stopping) return false;
           const slice = messages.slice(i, i + this.options.batchSize);
           const send: OutgoingMessage[] = [];
+          const sent: IncomingMessage[] = [];
           const quarantined: IncomingMessage[] = [];
           for (const message of slice) {
             const disposition = copier.dispose(job, message);
-            if (disposition && 'send' in disposition) send.push(disposition.send);
-            else if (disposition) quarantined.push(message);
+            if (disposition && 'send' in disposition) {
+              send.push(disposition.send);
+              sent.push(message);
+            } else if (disposition) quarantined.push(message);
           }
           if (send.length) {
             await rate.take(send.length);
             await control.heartbeat();
             await target.publish(send);
           }
-          if (quarantined.length) await copier.quarantine?.(job, quarantined);
+          if (sent.length || quarantined.length) await copier.settle?.(job, sent, quarantined);
           const next = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
           await this.store.advance(job.id, partition, next, send.length, quarantined.length);
         }
