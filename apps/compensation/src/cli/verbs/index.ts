@@ -1,6 +1,7 @@
 import { Verb } from '../verb';
 import { auditVerb } from './audit.verb';
+import { dlqVerb } from './dlq.verb';
 import { replayVerb } from './replay.verb';
 
 /** Every verb of `troupe`, in the order `troupe --help` lists them. */
-export const VERBS: Verb[] = [replayVerb, auditVerb];
+export const VERBS: Verb[] = [replayVerb, dlqVerb, auditVerb];
