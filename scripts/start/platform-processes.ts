@@ -190,7 +190,15 @@ function appEnvironment(
       : {}),
     // The reference system's broadcast group: each notifications replica has one, which the
     // lag exporter deletes once that replica is gone.
-    ...(app === 'compensation' ? { LAG_BROADCAST_GROUPS: 'notifications-feed' } : {}),
+    // Replay and redrive: the reference system's 'once' groups, each with its service's admin routes.
+    ...(app === 'compensation'
+      ? {
+          LAG_BROADCAST_GROUPS: 'notifications-feed',
+          GROUP_ADMIN_URLS: (['orders', 'payments', 'inventory', 'shipping', 'notifications'] as const)
+            .map((group) => `${group}=${local(group)}`)
+            .join(','),
+        }
+      : {}),
     ...(app === 'scheduler'
       ? { ORDERS_URL: local('orders'), PAYMENTS_URL: local('payments') }
       : {}),

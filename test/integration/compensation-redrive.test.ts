@@ -1,6 +1,6 @@
 import { NonRetriableError } from '@troupe/messaging';
 import { createTestDataSource, uniqueName, waitFor } from '@troupe/testing';
-import { CompensationProcess, Db, effects, startEffectsService, tickEvent } from '../support/compensation-harness';
+import { CompensationProcess, Db, effects, startEffectsService, tickEvent, troupe } from '../support/compensation-harness';
 import { RunningService, startService } from '../support/service-harness';
 
 interface Listing {
@@ -126,5 +126,32 @@ describe('compensation: dead-letter redrive', () => {
     expect(empty.body.detail).toContain('selection is empty');
     const unknown = await compensation.call<{ detail: string }>('GET', '/dead-letters?group=no-such-group');
     expect(unknown.status).toBe(404);
+  });
+
+  it('answers the troupe CLI: human and --json output, exit codes that mean something', async () => {
+    const list = await troupe(compensation.url, ['dlq', 'list', '--group', group]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(`4 dead letter(s) of group ${group}`);
+    expect(list.stdout).toMatch(/tick\.poison\s+troupe\.it\.Ticked\s+2\s+1\s+1/);
+    const dry = await troupe(compensation.url, ['dlq', 'redrive', '--group', group, '--all', '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, group, byType: [] });
+    const audit = await troupe(compensation.url, ['--json', 'audit', '--group', group]);
+    expect(audit.code).toBe(0);
+    expect(JSON.parse(audit.stdout).length).toBeGreaterThanOrEqual(5);
+    expect(audit.stdout + audit.stderr).not.toContain('it-admin-token');
+
+    const unknown = await troupe(compensation.url, ['replay', '--group', 'no-such-group', '--topic', topic, '--from', '-1h']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown group no-such-group');
+    const noToken = await troupe(compensation.url, ['audit'], null);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('refused (401)');
+    const closed = `http://127.0.0.1:${Number(process.env.TROUPE_APP_PORT_BASE ?? 3000) + 99}`; // nothing listens there
+    const unreachable = await troupe(closed, ['audit']);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain(`cannot reach the compensation app at ${closed} (ECONNREFUSED)`);
+    const usage = await troupe(compensation.url, ['dlq', 'redrive']);
+    expect(usage.code).toBe(2);
   });
 });

@@ -2,7 +2,8 @@ import { Injectable, Type } from '@nestjs/common';
 import { EventContext, OnEvent } from '@troupe/messaging';
 import { createTestDataSource, defineTestEvent, testInfra, uniqueName, waitFor } from '@troupe/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { spawnTs } from './child-process';
 import { RunningService, startService } from './service-harness';
 
@@ -170,4 +171,21 @@ export class CompensationProcess {
       250,
     );
   }
+}
+
+/** Runs `troupe` (bin/troupe.js) against a compensation app; resolves with its exit code and output. */
+export function troupe(
+  url: string,
+  args: string[],
+  token: string | null = ADMIN,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = path.resolve(__dirname, '..', '..', 'bin', 'troupe.js');
+  const env: NodeJS.ProcessEnv = { ...process.env, TROUPE_COMPENSATION_URL: url };
+  if (token) env.TROUPE_ADMIN_TOKEN = token;
+  else delete env.TROUPE_ADMIN_TOKEN;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }

@@ -21,8 +21,9 @@ export async function callApp<T>(ctx: CliContext, method: 'GET' | 'POST', path: 
       signal: AbortSignal.timeout(120_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new CliFailure(`cannot reach the compensation app at ${ctx.url} (${cause}); set --url or TROUPE_COMPENSATION_URL`, EXIT.unreachable);
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new CliFailure(`cannot reach the compensation app at ${ctx.url} (${reason}); set --url or TROUPE_COMPENSATION_URL`, EXIT.unreachable);
   }
   const text = await response.text();
   let parsed: unknown;
