@@ -99,8 +99,12 @@ export class CompensationProcess {
     this.url = `http://127.0.0.1:${env.PORT}`;
   }
 
-  static async create(groups: Record<string, string>, extra: Record<string, string> = {}): Promise<{ app: CompensationProcess; db: Db }> {
-    const db = await createTestDataSource({ poolSize: 2 });
+  static async create(
+    groups: Record<string, string>,
+    extra: Record<string, string> = {},
+    existing?: Db,
+  ): Promise<{ app: CompensationProcess; db: Db }> {
+    const db = existing ?? (await createTestDataSource({ poolSize: 2 }));
     const port = Number(process.env.TROUPE_APP_PORT_BASE ?? 3000) + 40 + Math.floor(Math.random() * 50);
     const app = new CompensationProcess({
       PORT: String(port),

@@ -1,5 +1,5 @@
 import { DataServiceEnv } from '@troupe/messaging';
-import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateBy } from 'class-validator';
 import { LagExporterOptions } from './lag/lag-exporter.options';
 
 /** A setting that must compile as a regular expression. */
@@ -111,6 +111,31 @@ export class CompensationConfig extends DataServiceEnv {
   @Min(1)
   @Max(100)
   REDRIVE_LIMIT: number = 3;
+
+  /** How often the gap detector looks for events a group has not applied, ms; 0: only when asked (GET /gaps). Default 0. */
+  @IsInt()
+  @Min(0)
+  GAP_CHECK_INTERVAL_MS: number = 0;
+
+  /** How far back the gap detector looks, ms. Default 3600000 (an hour). */
+  @IsInt()
+  @Min(1000)
+  GAP_WINDOW_MS: number = 3_600_000;
+
+  /** Events younger than this are not gaps yet (the group may still be on its way), ms. Default 300000. */
+  @IsInt()
+  @Min(0)
+  GAP_GRACE_MS: number = 300_000;
+
+  /** Replay the gaps found by the periodic check to their group (missed mode). Default false. */
+  @IsBoolean()
+  GAP_AUTO_REPLAY = false;
+
+  /** Replays of one gap event before it is reported as given up (never retried after). Default 3. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  GAP_REPLAY_MAX_ATTEMPTS: number = 3;
 
   /** The groups of GROUP_ADMIN_URLS and their services' base URLs. */
   groupAdminUrls(): Map<string, string> {

@@ -4,13 +4,15 @@ import { TroupeModule, serviceDatabaseOptions } from '@troupe/messaging';
 import { jsonLogger } from '@troupe/observability';
 import { CompensationConfig } from './compensation.config';
 import { LagModule } from './lag/lag.module';
+import { CompensationGaps1735100000000 } from './persistence/compensation-gaps.migration';
 import { CompensationTables1735000000000 } from './persistence/compensation-tables.migration';
+import { GapsModule } from './gaps/gaps.module';
 import { ReplayModule } from './replay/replay.module';
 
 /**
  * Compensation: the platform app that watches and repairs the choreography as a whole: the
  * cluster's lag exporter (lag/), replay to one group and dead-letter redrive (replay/, jobs kept in
- * its own schema), the audit of both (audit/), behind its token-guarded API (api/). It publishes
+ * its own schema), gap detection (gaps/), the audit (audit/), behind its token-guarded API (api/). It publishes
  * and consumes nothing, so it runs no relay; it writes the groups' replay topics directly.
  */
 @Module({})
@@ -28,7 +30,7 @@ export class CompensationModule {
               schema: config.DATABASE_SCHEMA,
               poolSize: config.DATABASE_POOL_SIZE,
               entities: [],
-              migrations: [CompensationTables1735000000000],
+              migrations: [CompensationTables1735000000000, CompensationGaps1735100000000],
             }),
         }),
         TroupeModule.forRoot(
@@ -39,6 +41,7 @@ export class CompensationModule {
         ),
         LagModule,
         ReplayModule,
+        GapsModule,
       ],
       providers: [{ provide: CompensationConfig, useValue: config }],
       exports: [CompensationConfig],

@@ -111,6 +111,6 @@ class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     ReplayLifecycle,
     { provide: ADMIN_TOKEN, inject: [CompensationConfig], useFactory: (config: CompensationConfig) => ({ token: config.ADMIN_TOKEN }) },
   ],
-  exports: [ReplayRunner, ReplayJobStore, AuditLog, ServiceAdminClient],
+  exports: [ReplayRunner, ReplayJobStore, AuditLog, ServiceAdminClient, ReplayService],
 })
 export class ReplayModule {}

@@ -14,6 +14,8 @@ export interface ReplayRequest extends Omit<ReplaySelection, 'errorCodes'> {
   mode: JobMode;
   dryRun: boolean;
   ratePerSecond?: number;
+  /** Who asks, for the audit; default the token's name (ADMIN_TOKEN_NAME). */
+  actor?: string;
 }
 
 /** Per event type: selected, of which the group's inbox has, and what the replay would do. */
@@ -53,6 +55,7 @@ export class ReplayService {
   ) {}
 
   async replay(request: ReplayRequest): Promise<ReplayOutcome> {
+    const actor = request.actor ?? this.settings.actor;
     const info = await this.services.group(request.group);
     const topic = this.topicOf(info, request.topic);
     const handled = info.handlers.filter((h) => h.eventType && (!request.eventTypes?.length || request.eventTypes.includes(h.eventType)));
@@ -99,7 +102,7 @@ export class ReplayService {
     const outcome: ReplayOutcome = { dryRun: request.dryRun, group: info.group, topic, mode: request.mode, byType };
     const audited = { ...selection, mode: request.mode };
     if (request.dryRun) {
-      await this.audit.record({ actor: this.settings.actor, action: 'replay', group: info.group, selection: audited, counts, outcome: 'dry-run', jobId: null, detail: null });
+      await this.audit.record({ actor, action: 'replay', group: info.group, selection: audited, counts, outcome: 'dry-run', jobId: null, detail: null });
       return outcome;
     }
     if (selected === 0)
@@ -116,9 +119,9 @@ export class ReplayService {
       cursors: {},
       ratePerSecond: request.ratePerSecond ?? this.settings.defaultRate,
       expected: selected,
-      createdBy: this.settings.actor,
+      createdBy: actor,
     });
-    await this.audit.record({ actor: this.settings.actor, action: 'replay', group: info.group, selection: audited, counts, outcome: 'started', jobId: job.id, detail: null });
+    await this.audit.record({ actor, action: 'replay', group: info.group, selection: audited, counts, outcome: 'started', jobId: job.id, detail: null });
     this.runner.launch(job);
     return { ...outcome, job };
   }

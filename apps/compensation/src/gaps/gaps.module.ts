@@ -1,0 +1,71 @@
+import { ADMIN_TOKEN, TroupeRuntime, clusterAdminOf, topicReaderOf } from '@troupe/messaging';
+import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { GapsController } from '../api/gaps.controller';
+import { ServiceAdminClient } from '../clients/service-admin.client';
+import { CompensationConfig } from '../compensation.config';
+import { ReplayModule } from '../replay/replay.module';
+import { ReplayService } from '../replay/replay.service';
+import { GapDetector } from './gap-detector';
+
+/** The periodic check (GAP_CHECK_INTERVAL_MS; off at 0), replaying what it finds when GAP_AUTO_REPLAY. */
+@Injectable()
+class GapCheck implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @Inject(GapDetector) private readonly detector: GapDetector,
+    @Inject(CompensationConfig) private readonly config: CompensationConfig,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(TroupeRuntime) private readonly runtime: TroupeRuntime,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = this.config.GAP_CHECK_INTERVAL_MS;
+    if (every <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running || !this.db.isInitialized) return;
+      this.running = this.detector
+        .detect({ replay: this.config.GAP_AUTO_REPLAY })
+        .then((report) => {
+          for (const e of report.errors) this.runtime.options.log('warn', `gap check of group ${e.group} failed: ${e.message}`);
+          for (const gap of report.gaps.filter((g) => g.givenUp.length))
+            this.runtime.options.log('error', `group ${gap.group}: ${gap.givenUp.length} event(s) of ${gap.topic} still not applied after ${this.config.GAP_REPLAY_MAX_ATTEMPTS} replays`, { eventIds: gap.givenUp });
+        })
+        .catch((error) => this.runtime.options.log('warn', 'gap check failed', { error }))
+        .finally(() => (this.running = undefined));
+    }, every);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+/** Gap detection: API, metric, periodic check with optional automatic replay. */
+@Module({
+  imports: [ReplayModule],
+  controllers: [GapsController],
+  providers: [
+    {
+      provide: GapDetector,
+      inject: [ServiceAdminClient, TroupeRuntime, ReplayService, DataSource, CompensationConfig],
+      useFactory: (services: ServiceAdminClient, runtime: TroupeRuntime, replays: ReplayService, db: DataSource, config: CompensationConfig) =>
+        new GapDetector(
+          services,
+          runtime.transport,
+          clusterAdminOf(runtime.transport, { clientId: 'troupe-gaps' }),
+          topicReaderOf(runtime.transport, { clientId: 'troupe-gaps' }),
+          replays,
+          db,
+          runtime.metrics.registry,
+          { windowMs: config.GAP_WINDOW_MS, graceMs: config.GAP_GRACE_MS, maxAttempts: config.GAP_REPLAY_MAX_ATTEMPTS },
+        ),
+    },
+    GapCheck,
+    { provide: ADMIN_TOKEN, inject: [CompensationConfig], useFactory: (config: CompensationConfig) => ({ token: config.ADMIN_TOKEN }) },
+  ],
+})
+export class GapsModule {}
