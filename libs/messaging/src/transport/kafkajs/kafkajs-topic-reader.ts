@@ -29,8 +29,9 @@ export class KafkajsTopicReader implements TopicReader {
     let finish!: (error?: unknown) => void;
     const finished = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
     let lastProgress = Date.now();
+    let busy = 0; // batches being handled: a slow (paced) onBatch is not a stall
     const idle = setInterval(() => {
-      if (Date.now() - lastProgress > this.idleTimeoutMs)
+      if (busy === 0 && Date.now() - lastProgress > this.idleTimeoutMs)
         finish(new Error(`reading ${topic} made no progress for ${this.idleTimeoutMs} ms (partitions ${[...open.keys()].join(', ')} left)`));
     }, 1000);
     consumer.on(consumer.events.CRASH, ({ payload }) => finish(payload.error));
@@ -44,11 +45,21 @@ export class KafkajsTopicReader implements TopicReader {
         eachBatch: async ({ batch, heartbeat, isRunning }) => {
           const range = open.get(batch.partition);
           if (!range || !isRunning()) return;
+          lastProgress = Date.now();
           const to = BigInt(range.to);
           const messages = batch.messages.filter((m) => BigInt(m.offset) >= BigInt(range.from) && BigInt(m.offset) < to).map((m) => toIncoming(batch, m));
-          lastProgress = Date.now();
-          const goOn = messages.length === 0 ? true : await onBatch(batch.partition, messages, { heartbeat: () => heartbeat() });
-          lastProgress = Date.now();
+          busy++;
+          let goOn: boolean | void;
+          try {
+            goOn = messages.length === 0 ? true : await onBatch(batch.partition, messages, { heartbeat: () => heartbeat() });
+          } catch (error) {
+            // Ends the read here: kafkajs would fetch the batch again and hand it over twice.
+            finish(error);
+            return;
+          } finally {
+            busy--;
+            lastProgress = Date.now();
+          }
           const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) : -1n;
           if (goOn === false) finish();
           else if (last + 1n >= to) {
