@@ -28,8 +28,12 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /stock/{sku}': { available: 1 },
   'POST /orders/{orderId}/cancel': { reason: 'timeout' },
   'POST /tasks': { type: 'report', payload: { title: 'Q3', rows: 10, regions: ['north'] } },
+  'POST /troupe/admin/inbox/lookup': { group: 'payments', eventIds: [randomUUID()] },
+  'POST /replays': { group: 'payments', topic: 'orders.order.events', from: '2026-01-01T00:00:00Z', key: 'k', dryRun: true },
+  'POST /redrives': { group: 'payments', errorCodes: ['payment.declined'], dryRun: true },
+  'POST /gaps/replay': { group: 'payments' },
 };
-/** The admin routes (scheduler's) are tested past their token check: every request carries it. */
+/** The admin routes (scheduler's, compensation's, /troupe/admin) are tested past their token check: every request carries it. */
 const ADMIN_TOKEN = `bad-input-${randomUUID()}`;
 /** A valid value per path parameter, for the parameters a case does not break. */
 const VALID_PARAMS: Record<string, string> = { orderId: randomUUID(), sku: 'SKU-bad-input' };

@@ -13,32 +13,37 @@ import { GapDetector } from './gap-detector';
 class GapCheck implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private stopped = false;
 
   constructor(
     @Inject(GapDetector) private readonly detector: GapDetector,
     @Inject(CompensationConfig) private readonly config: CompensationConfig,
-    @Inject(DataSource) private readonly db: DataSource,
     @Inject(TroupeRuntime) private readonly runtime: TroupeRuntime,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const every = this.config.GAP_CHECK_INTERVAL_MS;
     if (every <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running || !this.db.isInitialized) return;
-      this.running = this.detector
-        .detect({ replay: this.config.GAP_AUTO_REPLAY })
-        .then((report) => {
-          for (const e of report.errors) this.runtime.options.log('warn', `gap check of group ${e.group} failed: ${e.message}`);
-          for (const gap of report.gaps.filter((g) => g.givenUp.length))
-            this.runtime.options.log('error', `group ${gap.group}: ${gap.givenUp.length} event(s) of ${gap.topic} still not applied after ${this.config.GAP_REPLAY_MAX_ATTEMPTS} replays`, { eventIds: gap.givenUp });
-        })
-        .catch((error) => this.runtime.options.log('warn', 'gap check failed', { error }))
-        .finally(() => (this.running = undefined));
-    }, every);
+    await this.runtime.afterStart(() => {
+      if (!this.stopped) this.timer = setInterval(() => this.check(), every);
+    });
+  }
+
+  private check(): void {
+    if (this.running) return;
+    this.running = this.detector
+      .detect({ replay: this.config.GAP_AUTO_REPLAY })
+      .then((report) => {
+        for (const e of report.errors) this.runtime.options.log('warn', `gap check of group ${e.group} failed: ${e.message}`);
+        for (const gap of report.gaps.filter((g) => g.givenUp.length))
+          this.runtime.options.log('error', `group ${gap.group}: ${gap.givenUp.length} event(s) of ${gap.topic} still not applied after ${this.config.GAP_REPLAY_MAX_ATTEMPTS} replays`, { eventIds: gap.givenUp });
+      })
+      .catch((error) => this.runtime.options.log('warn', 'gap check failed', { error }))
+      .finally(() => (this.running = undefined));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running;
   }

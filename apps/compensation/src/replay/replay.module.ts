@@ -15,26 +15,22 @@ import { ReplayJobStore } from './replay-job.store';
 import { ReplayRunner } from './replay.runner';
 import { ReplayService } from './replay.service';
 
-/** Resumes the jobs left running once the database is there; stops them (cursors saved) before the transport closes. */
+/** Resumes the jobs left running once start-up is through; stops them (cursors saved) before the transport closes. */
 @Injectable()
 class ReplayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private closed = false;
-
   constructor(
     @Inject(ReplayRunner) private readonly runner: ReplayRunner,
-    @Inject(DataSource) private readonly db: DataSource,
     @Inject(TroupeRuntime) private readonly runtime: TroupeRuntime,
   ) {}
 
-  onApplicationBootstrap(): void {
-    void (async () => {
-      while (!this.db.isInitialized && !this.closed) await new Promise((r) => setTimeout(r, 200));
-      if (!this.closed) await this.runner.resume();
-    })().catch((error) => this.runtime.options.log('error', 'resuming replay jobs failed', { error }));
+  async onApplicationBootstrap(): Promise<void> {
+    // A database failure here is logged, not a failed start-up: the API still serves, and the next start resumes.
+    await this.runtime.afterStart(() =>
+      this.runner.resume().catch((error) => this.runtime.options.log('error', 'resuming replay jobs failed', { error })),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.closed = true;
     await this.runner.stop();
   }
 }
