@@ -52,6 +52,12 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
     name: 'compensation',
     topology: compensationTopology,
     database: true,
-    config: { LAG_BROADCAST_GROUPS: 'notifications-feed' },
+    // Replay, redrive and gaps ask each group's service (its /troupe/admin routes).
+    calls: ['orders', 'payments', 'inventory', 'shipping', 'notifications'],
+    config: {
+      LAG_BROADCAST_GROUPS: 'notifications-feed',
+      GROUP_ADMIN_URLS:
+        'orders=http://orders,payments=http://payments,inventory=http://inventory,shipping=http://shipping,notifications=http://notifications',
+    },
   },
 ];
