@@ -41,7 +41,7 @@ export type {
   GroupDeletionFailure,
 } from './transport/cluster-admin.port';
 export { topicReaderOf } from './transport/topic-reader.port';
-export type { TopicReader, TopicReaderSource, PartitionRange, ReadControl } from './transport/topic-reader.port';
+export type { TopicReader, TopicReaderOptions, TopicReaderSource, PartitionRange, ReadControl } from './transport/topic-reader.port';
 export { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 export type { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
 export { OutboxWriter } from '@troupe/outbox';

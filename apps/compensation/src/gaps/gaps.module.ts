@@ -62,7 +62,7 @@ class GapCheck implements OnApplicationBootstrap, BeforeApplicationShutdown {
           services,
           runtime.transport,
           clusterAdminOf(runtime.transport, { clientId: 'troupe-gaps' }),
-          topicReaderOf(runtime.transport, { clientId: 'troupe-gaps' }),
+          topicReaderOf(runtime.transport, { clientId: 'troupe-gaps', groupPrefix: `${runtime.options.service}.reader.` }),
           replays,
           db,
           runtime.metrics.registry,

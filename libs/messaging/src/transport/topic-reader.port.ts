@@ -29,12 +29,22 @@ export interface TopicReader {
 }
 
 /** Implemented by transports whose client can read spans of a topic (the kafkajs adapter). */
+export interface TopicReaderOptions {
+  /** The client id the broker sees. Default: the transport's. */
+  clientId?: string;
+  /**
+   * Adapters without assign() read as a throwaway group `<groupPrefix><uuid>`: a prefix the
+   * client's ACLs allow (Read, Delete). Default `troupe-reader.`.
+   */
+  groupPrefix?: string;
+}
+
 export interface TopicReaderSource {
-  reader(options?: { clientId?: string }): TopicReader;
+  reader(options?: TopicReaderOptions): TopicReader;
 }
 
 /** The topic reader of a transport; throws naming the adapter when it offers none. */
-export function topicReaderOf(transport: Transport, options?: { clientId?: string }): TopicReader {
+export function topicReaderOf(transport: Transport, options?: TopicReaderOptions): TopicReader {
   const source = transport as Partial<TopicReaderSource>;
   if (typeof source.reader !== 'function')
     throw new Error(`the transport ${transport.constructor?.name ?? ''} offers no topic reader`);

@@ -6,7 +6,7 @@ import { translateKafkaError } from './kafkajs-errors';
 import { toIncoming } from './kafkajs-subscription';
 
 /**
- * kafkajs has no assign(): each read joins a throwaway group of its own (`troupe-reader.<uuid>`,
+ * kafkajs has no assign(): each read joins a throwaway group of its own (`<groupPrefix><uuid>`,
  * never committed, deleted afterwards), seeks every partition of a range to its start and pauses
  * the others. A read that made no progress for `idleTimeoutMs` fails (the range is gone, or the
  * broker away).
@@ -14,6 +14,7 @@ import { toIncoming } from './kafkajs-subscription';
 export class KafkajsTopicReader implements TopicReader {
   constructor(
     private readonly kafka: Kafka,
+    private readonly groupPrefix = 'troupe-reader.',
     private readonly idleTimeoutMs = 60_000,
   ) {}
 
@@ -24,7 +25,7 @@ export class KafkajsTopicReader implements TopicReader {
   ): Promise<void> {
     const open = new Map(ranges.filter((r) => BigInt(r.from) < BigInt(r.to)).map((r) => [r.partition, r]));
     if (open.size === 0) return;
-    const groupId = `troupe-reader.${randomUUID()}`;
+    const groupId = `${this.groupPrefix}${randomUUID()}`;
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 3, restartOnFailure: async () => false } });
     let finish!: (error?: unknown) => void;
     const finished = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));

@@ -7,7 +7,7 @@ import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
 import { KafkajsTopicReader } from './kafkajs-topic-reader';
-import { TopicReader, TopicReaderSource } from '../topic-reader.port';
+import { TopicReader, TopicReaderOptions, TopicReaderSource } from '../topic-reader.port';
 
 /** The kafkajs implementation of the transport port. */
 export class KafkajsTransport implements Transport, ClusterAdminSource, TopicReaderSource {
@@ -165,7 +165,7 @@ export class KafkajsTransport implements Transport, ClusterAdminSource, TopicRea
   }
 
   /** A reader of topic spans on its own client (each read joins and leaves a throwaway group). */
-  reader(options: { clientId?: string } = {}): TopicReader {
+  reader(options: TopicReaderOptions = {}): TopicReader {
     const log = this.options.log ?? defaultLog;
     return new KafkajsTopicReader(
       new Kafka({
@@ -173,6 +173,7 @@ export class KafkajsTransport implements Transport, ClusterAdminSource, TopicRea
         clientId: options.clientId ?? this.kafkaConfig.clientId,
         logCreator: () => (entry: LogEntry) => log('debug', `kafkajs ${entry.namespace}: ${entry.log.message}`),
       }),
+      options.groupPrefix,
     );
   }
 
