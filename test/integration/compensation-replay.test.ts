@@ -3,6 +3,7 @@ import {
   ADMIN,
   CompensationProcess,
   Db,
+  deleteRecordsBefore,
   effects,
   skipToEnd,
   startEffectsService,
@@ -173,7 +174,7 @@ describe('compensation: replay to one group', () => {
     expect(rows.filter((e) => e.n <= 13).map((e) => e.applications)).toEqual(rows.filter((e) => e.n <= 13).map((e) => before.get(e.n)));
   });
 
-  it('refuses bad input with a clear message and changes nothing', async () => {
+  it('refuses bad input with a clear message and changes nothing (unknown group or topic, empty selection, a range the topic no longer holds)', async () => {
     const jobsBefore = (await compensationDb.query('SELECT count(*)::int AS n FROM replay_job'))[0].n;
     const unknownGroup = await compensation.call<{ detail: string }>('POST', '/replays', { group: 'no-such-group', topic, from: new Date().toISOString() });
     expect(unknownGroup.status).toBe(404);
@@ -186,6 +187,11 @@ describe('compensation: replay to one group', () => {
     expect(empty.body.detail).toContain('selection is empty');
     const beyond = await compensation.call<{ detail: string }>('POST', '/replays', { group: groupA, topic, partitions: [{ partition: 0, from: '0', to: '999999' }] });
     expect(beyond.status).toBe(422);
+    // Retention took the oldest events of partition 0: a range from before them is refused.
+    await deleteRecordsBefore(topic, 0, '1');
+    const gone = await compensation.call<{ detail: string }>('POST', '/replays', { group: groupA, topic, from: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(gone.status).toBe(422);
+    expect(gone.body.detail).toContain(`topic ${topic} no longer holds all events from`);
     expect((await compensationDb.query('SELECT count(*)::int AS n FROM replay_job'))[0].n).toBe(jobsBefore);
     void ADMIN;
   });

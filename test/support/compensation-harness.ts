@@ -193,3 +193,16 @@ export function troupe(
     );
   });
 }
+
+/** Deletes the oldest records of a partition (as retention would): its log now starts at `offset`. */
+export async function deleteRecordsBefore(topic: string, partition: number, offset: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'it-retention', brokers: testInfra.kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] }); // deleteTopicRecords needs it loaded
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition, offset }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
