@@ -17,4 +17,13 @@ export default tseslint.config(
     files: ['libs/messaging/src/transport/kafkajs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'infra/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // The `troupe` launcher: plain CommonJS for Node.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

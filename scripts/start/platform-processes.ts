@@ -190,7 +190,8 @@ function appEnvironment(
       : {}),
     // The reference system's broadcast group: each notifications replica has one, which the
     // lag exporter deletes once that replica is gone.
-    // Traces and the outbox view ask every service with an outbox for its part (/troupe/admin).
+    // Traces, the outbox view, replay, redrive and gaps ask every service with an outbox for its
+    // part (/troupe/admin); the groups to replay to are the ones those services declare.
     ...(app === 'compensation'
       ? {
           LAG_BROADCAST_GROUPS: 'notifications-feed',

@@ -56,7 +56,7 @@ export const DEPLOYED_APPS: readonly DeployedApp[] = [
     name: 'compensation',
     topology: compensationTopology,
     database: true,
-    // Traces and the outbox view ask every service with an outbox (/troupe/admin).
+    // Traces, the outbox view, replay, redrive and gaps ask every service (/troupe/admin).
     calls: ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'scheduler', 'tasks'],
     config: {
       LAG_BROADCAST_GROUPS: 'notifications-feed',

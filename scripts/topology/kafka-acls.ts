@@ -1,7 +1,7 @@
 import { PlannedService, Topology } from './topology.model';
 
 export type AclOperation =
-  'Read' | 'Write' | 'Describe' | 'IdempotentWrite' | 'DescribeConfigs' | 'Create' | 'All';
+  'Read' | 'Write' | 'Describe' | 'IdempotentWrite' | 'DescribeConfigs' | 'Create' | 'Delete' | 'All';
 export type AclResourceType = 'topic' | 'group' | 'cluster';
 
 /** An allow rule for the service's own principal (`User:<service>`), any host. */
@@ -18,7 +18,8 @@ export interface AclRule {
 const IMPLIES: Readonly<Record<AclOperation, readonly AclOperation[]>> = {
   Read: ['Describe'],
   Write: ['Describe'],
-  All: ['Read', 'Write', 'Describe', 'IdempotentWrite', 'DescribeConfigs', 'Create'],
+  All: ['Read', 'Write', 'Describe', 'IdempotentWrite', 'DescribeConfigs', 'Create', 'Delete'],
+  Delete: ['Describe'],
   Describe: [],
   IdempotentWrite: [],
   DescribeConfigs: [],
@@ -59,14 +60,18 @@ export function aclsOf(service: PlannedService, topology: Topology): AclRule[] {
     });
   }
   const access = new Set(service.app.topology.platformAccess ?? []);
-  if (access.has('write-replay-topics'))
+  if (access.has('write-replay-topics')) {
     for (const t of topology.topics.filter((t) => t.kind === 'replay')) topic(t.name, 'Write');
+    // What it replays (and checks for gaps) it reads from the event topics.
+    for (const t of topology.topics.filter((t) => t.kind === 'events')) topic(t.name, 'Read');
+  }
   if (access.has('read-dead-letter-topics')) {
     for (const t of topology.topics.filter((t) => t.kind === 'dead-letter')) topic(t.name, 'Read');
-    // Its own consumers of those topics: groups named after the service.
+    // Its own consumers of those topics: groups named after the service (its topic readers'
+    // throwaway groups `<service>.reader.<uuid>`, deleted after each read).
     rules.push({
       resource: { type: 'group', name: service.name, patternType: 'prefix' },
-      operations: ['Read'],
+      operations: ['Read', 'Delete'],
     });
   }
   if (access.has('describe-all')) {

@@ -124,13 +124,18 @@ describe('ACLs from the declarations', () => {
         t.name,
         t.kind === 'replay',
       ]);
+      // It reads what it replays (event topics) and redrives (dead letters), never a replay topic.
       expect([t.name, aclAllows(acls, 'topic', t.name, 'Read')]).toEqual([
         t.name,
-        t.kind === 'dead-letter',
+        t.kind === 'dead-letter' || t.kind === 'events',
       ]);
     }
     expect(aclAllows(acls, 'group', 'payments', 'Describe')).toBe(true);
     expect(aclAllows(acls, 'group', 'payments', 'Read')).toBe(false);
+    // Its topic readers' throwaway groups, joined and deleted.
+    expect(aclAllows(acls, 'group', 'compensation.reader.0190a3c2', 'Read')).toBe(true);
+    expect(aclAllows(acls, 'group', 'compensation.reader.0190a3c2', 'Delete')).toBe(true);
+    expect(aclAllows(acls, 'group', 'payments', 'Delete')).toBe(false);
   });
 });
 

@@ -30,8 +30,12 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /tasks': { type: 'report', payload: { title: 'Q3', rows: 10, regions: ['north'] } },
   'POST /troupe/admin/outbox/quarantine/release': { ids: [randomUUID()] },
   'POST /outbox/{service}/release': { ids: [randomUUID()] },
+  'POST /troupe/admin/inbox/lookup': { group: 'payments', eventIds: [randomUUID()] },
+  'POST /replays': { group: 'payments', topic: 'orders.order.events', from: '2026-01-01T00:00:00Z', key: 'k', dryRun: true },
+  'POST /redrives': { group: 'payments', errorCodes: ['payment.declined'], dryRun: true },
+  'POST /gaps/replay': { group: 'payments' },
 };
-/** The admin routes (scheduler's) are tested past their token check: every request carries it. */
+/** The admin routes (scheduler's, compensation's, /troupe/admin) are tested past their token check: every request carries it. */
 const ADMIN_TOKEN = `bad-input-${randomUUID()}`;
 /** A valid value per path parameter, for the parameters a case does not break. */
 const VALID_PARAMS: Record<string, string> = {
@@ -97,7 +101,8 @@ describe('bad HTTP input, on every route of every app', () => {
 
   it('answers every kind of bad input on every route with a 4xx problem naming it, and writes nothing', async () => {
     const cases = routes.flatMap(badRequestsFor);
-    // Every app has routes with input; a document that lost them would make this test vacuous.
+    // Every app has routes with input (at least TroupeModule's /troupe/admin ones); a document
+    // that lost them would make this test vacuous.
     expect([...new Set(cases.map((c) => c.name.split(' ')[0]))].sort()).toEqual(
       [...platform.apps].sort(),
     );

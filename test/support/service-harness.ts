@@ -8,6 +8,7 @@ import {
   configureServiceHttp,
 } from '@troupe/messaging';
 import { testInfra, waitFor } from '@troupe/testing';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 
 export interface RunningService {
@@ -15,9 +16,9 @@ export interface RunningService {
   runtime: TroupeRuntime;
   outbox: OutboxWriter;
   get<T>(type: Type<T>): T;
-  stop(): Promise<void>;
-  /** With `http: true`: where the service listens (TroupeModule's endpoints), e.g. http://127.0.0.1:41234. */
+  /** With `http`: where the service listens (its /troupe/admin routes, /health, /metrics). */
   url?: string;
+  stop(): Promise<void>;
 }
 
 /**
@@ -30,8 +31,8 @@ export async function startService(options: {
   handlers?: Type<unknown>[];
   troupe?: Partial<TroupeOptions>;
   waitUntilReady?: boolean;
-  /** Serve HTTP on a free port, with the rules every service applies (configureServiceHttp). */
-  http?: boolean;
+  /** Serve HTTP on 127.0.0.1 (the service's HTTP rules applied): true for a free port, or the port. Default false. */
+  http?: boolean | number;
 }): Promise<RunningService> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -62,12 +63,14 @@ export async function startService(options: {
   let url: string | undefined;
   let app: INestApplicationContext;
   if (options.http) {
-    const web = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    configureServiceHttp(web);
-    await web.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(web.getHttpServer().address() as { port: number }).port}`;
-    app = web;
-  } else app = await moduleRef.init();
+    const http = moduleRef.createNestApplication({ logger: false, bodyParser: false });
+    configureServiceHttp(http);
+    await http.listen(options.http === true ? 0 : options.http, '127.0.0.1');
+    url = `http://127.0.0.1:${(http.getHttpServer().address() as AddressInfo).port}`;
+    app = http;
+  } else {
+    app = await moduleRef.init();
+  }
   app.enableShutdownHooks();
   const runtime = app.get(TroupeRuntime);
   if (options.waitUntilReady !== false)
@@ -77,7 +80,7 @@ export async function startService(options: {
     runtime,
     outbox: app.get(OutboxWriter),
     get: (type) => app.get(type),
-    stop: () => app.close(),
     url,
+    stop: () => app.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { DataServiceEnv } from '@troupe/messaging';
-import { IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateBy } from 'class-validator';
 import { LagExporterOptions } from './lag/lag-exporter.options';
 
 /** A setting that must compile as a regular expression. */
@@ -99,6 +99,79 @@ export class CompensationConfig extends DataServiceEnv {
           const at = entry.indexOf('=');
           return [entry.slice(0, at), entry.slice(at + 1).replace(/\/+$/, '')] as const;
         }),
+    );
+  }
+
+  /**
+   * Consumer groups whose service is not in SERVICE_ADMIN_URLS, or that should be asked
+   * elsewhere: `group=url` pairs, comma-separated, e.g. `payments=http://payments:3002`. Replay,
+   * redrive and gaps are offered for these groups and for every 'once' group the services of
+   * SERVICE_ADMIN_URLS declare (GET /troupe/admin/inbox/groups). Default none.
+   */
+  @Matches(/^([a-zA-Z0-9._-]+=https?:\/\/[^,=\s]+(,[a-zA-Z0-9._-]+=https?:\/\/[^,=\s]+)*)?$/, {
+    message: 'must be comma-separated group=http(s)://host:port pairs',
+  })
+  GROUP_ADMIN_URLS = '';
+
+  /** The token sent to the services' admin routes. Default: ADMIN_TOKEN (one platform token). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  SERVICE_ADMIN_TOKEN?: string;
+
+  /** Who ADMIN_TOKEN stands for in the audit table. Default `admin`. */
+  @Matches(/^[a-zA-Z0-9._@-]{1,100}$/, { message: 'must be a name of letters, digits, ".", "_", "@" or "-"' })
+  ADMIN_TOKEN_NAME = 'admin';
+
+  /** Events a replay or redrive produces per batch (its cursor is saved after each). Default 100. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REPLAY_BATCH_SIZE: number = 100;
+
+  /** Events per second a replay produces when the request names no rate. Default 500. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  REPLAY_RATE_PER_SECOND: number = 500;
+
+  /** An event redriven from a dead-letter topic more than this many times is quarantined instead. Default 3. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  REDRIVE_LIMIT: number = 3;
+
+  /** How often the gap detector looks for events a group has not applied, ms; 0: only when asked (GET /gaps). Default 0. */
+  @IsInt()
+  @Min(0)
+  GAP_CHECK_INTERVAL_MS: number = 0;
+
+  /** How far back the gap detector looks, ms. Default 3600000 (an hour). */
+  @IsInt()
+  @Min(1000)
+  GAP_WINDOW_MS: number = 3_600_000;
+
+  /** Events younger than this are not gaps yet (the group may still be on its way), ms. Default 300000. */
+  @IsInt()
+  @Min(0)
+  GAP_GRACE_MS: number = 300_000;
+
+  /** Replay the gaps found by the periodic check to their group (missed mode). Default false. */
+  @IsBoolean()
+  GAP_AUTO_REPLAY = false;
+
+  /** Replays of one gap event before it is reported as given up (never retried after). Default 3. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  GAP_REPLAY_MAX_ATTEMPTS: number = 3;
+
+  /** The groups of GROUP_ADMIN_URLS and their services' base URLs. */
+  groupAdminUrls(): Map<string, string> {
+    return new Map(
+      this.GROUP_ADMIN_URLS.split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
     );
   }
 

@@ -6,13 +6,18 @@ import { CompensationConfig } from './compensation.config';
 import { LagModule } from './lag/lag.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { TraceModule } from './trace/trace.module';
+import { CompensationGaps1735100000000 } from './persistence/compensation-gaps.migration';
+import { CompensationTables1735000000000 } from './persistence/compensation-tables.migration';
+import { GapsModule } from './gaps/gaps.module';
+import { ReplayModule } from './replay/replay.module';
 
 /**
  * Compensation: the platform app that watches and repairs the choreography as a whole: the
- * cluster's lag exporter (lag/), traces of one flow across the services (trace/) and every
- * service's outbox (outbox/), both over the services' admin endpoints (services/); replay,
- * redrive and gap detection sit beside them, each in a folder of its own. It publishes and
- * consumes nothing, so it runs no relay.
+ * cluster's lag exporter (lag/); traces of one flow across the services (trace/) and every
+ * service's outbox (outbox/), over the services' admin endpoints (services/); replay to one
+ * group and dead-letter redrive (replay/, jobs kept in its own schema), gap detection (gaps/)
+ * and the audit (audit/), behind its token-guarded API (api/). It publishes and consumes
+ * nothing, so it runs no relay; it writes the groups' replay topics directly.
  */
 @Module({})
 export class CompensationModule {
@@ -29,6 +34,7 @@ export class CompensationModule {
               schema: config.DATABASE_SCHEMA,
               poolSize: config.DATABASE_POOL_SIZE,
               entities: [],
+              migrations: [CompensationTables1735000000000, CompensationGaps1735100000000],
             }),
         }),
         TroupeModule.forRoot(
@@ -40,6 +46,8 @@ export class CompensationModule {
         LagModule,
         TraceModule,
         OutboxModule,
+        ReplayModule,
+        GapsModule,
       ],
       providers: [{ provide: CompensationConfig, useValue: config }],
       exports: [CompensationConfig],

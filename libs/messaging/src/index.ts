@@ -40,6 +40,8 @@ export type {
   CommittedOffset,
   GroupDeletionFailure,
 } from './transport/cluster-admin.port';
+export { topicReaderOf } from './transport/topic-reader.port';
+export type { TopicReader, TopicReaderOptions, TopicReaderSource, PartitionRange, ReadControl } from './transport/topic-reader.port';
 export { KafkajsTransport } from './transport/kafkajs/kafkajs.transport';
 export type { KafkaTransportOptions } from './transport/kafkajs/kafkajs.options';
 export { OutboxWriter } from '@troupe/outbox';

@@ -36,6 +36,10 @@ export const METRIC = {
   lagExporterDeletedGroups: 'troupe_lag_exporter_deleted_groups_total',
   /** Exporter: partitions whose time lag is only a lower bound so far (history still being filled in). */
   lagExporterLowerBounds: 'troupe_lag_exporter_time_lag_lower_bounds',
+  /** Compensation: events published in the gap window a group has not applied (nor dead-lettered), per group, producer and topic (gauge). */
+  compensationGapEvents: 'troupe_compensation_gap_events',
+  /** Compensation: gap events replayed automatically, and given up after the retry limit, per group (counter; label outcome). */
+  compensationGapReplays: 'troupe_compensation_gap_replays_total',
 } as const;
 
 /**

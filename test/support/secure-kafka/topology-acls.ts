@@ -15,6 +15,7 @@ const OPERATION: Record<AclOperation, AclOperationTypes> = {
   IdempotentWrite: AclOperationTypes.IDEMPOTENT_WRITE,
   DescribeConfigs: AclOperationTypes.DESCRIBE_CONFIGS,
   Create: AclOperationTypes.CREATE,
+  Delete: AclOperationTypes.DELETE,
   All: AclOperationTypes.ALL,
 };
 const RESOURCE = {

@@ -20,7 +20,7 @@ import { ServiceAdminClient } from './service-admin.client';
       useFactory: (config: CompensationConfig) =>
         new ServiceAdminClient({
           services: config.serviceAdminUrls(),
-          token: config.ADMIN_TOKEN,
+          token: config.SERVICE_ADMIN_TOKEN ?? config.ADMIN_TOKEN,
           timeoutMs: config.SERVICE_ADMIN_TIMEOUT_MS,
         }),
     },

@@ -8,6 +8,7 @@ import { AvroCodec } from '@troupe/schemas';
 import { DataSource } from 'typeorm';
 import { OutboxAdminController } from '../admin/outbox-admin.controller';
 import { TraceAdminController } from '../admin/trace-admin.controller';
+import { InboxAdminController } from '../admin/inbox-admin.controller';
 import { ADMIN_TOKEN } from '../http-service-kit/admin-token.guard';
 import { TroupeOptions } from '../troupe.options';
 import { TroupeRuntime } from '../troupe.runtime';
@@ -87,6 +88,7 @@ export class TroupeModule {
             HealthController,
             OutboxAdminController,
             TraceAdminController,
+            InboxAdminController,
           ]
         : [],
       providers,

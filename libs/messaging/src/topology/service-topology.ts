@@ -5,8 +5,10 @@ import { HandlerMetadata, TROUPE_HANDLER } from '../nest/on-event.decorator';
 
 /**
  * Kafka access a platform role needs beyond what its events and handlers imply:
- * - `write-replay-topics`: produce to every 'once' group's `<group>.replay` (replay, redrive).
- * - `read-dead-letter-topics`: read every `<group>.dlq`.
+ * - `write-replay-topics`: produce to every 'once' group's `<group>.replay` (replay, redrive), and
+ *   read the event topics it replays from (replay, gap detection).
+ * - `read-dead-letter-topics`: read every `<group>.dlq`, with groups of the service's name as prefix
+ *   (Read, Delete: its topic readers' throwaway `<service>.reader.<uuid>` groups).
  * - `describe-all`: describe every topic and consumer group (lag exporter, gap detection).
  */
 export type PlatformAccess = 'write-replay-topics' | 'read-dead-letter-topics' | 'describe-all';

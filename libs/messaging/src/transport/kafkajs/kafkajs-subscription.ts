@@ -134,7 +134,8 @@ export class KafkajsSubscription implements Subscription {
   }
 }
 
-function toIncoming(batch: Batch, message: KafkaMessage): IncomingMessage {
+/** A kafkajs message as the port describes it (header values as UTF-8 strings). */
+export function toIncoming(batch: Pick<Batch, 'topic' | 'partition'>, message: KafkaMessage): IncomingMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     const first = Array.isArray(value) ? value[0] : value;

@@ -6,9 +6,11 @@ import { translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
 import { KafkajsSubscription } from './kafkajs-subscription';
+import { KafkajsTopicReader } from './kafkajs-topic-reader';
+import { TopicReader, TopicReaderOptions, TopicReaderSource } from '../topic-reader.port';
 
 /** The kafkajs implementation of the transport port. */
-export class KafkajsTransport implements Transport, ClusterAdminSource {
+export class KafkajsTransport implements Transport, ClusterAdminSource, TopicReaderSource {
   private readonly kafkaConfig: KafkaConfig;
   private readonly kafka: Kafka;
   /** What close() still has to end; each entry leaves the set when it is ended by its owner. */
@@ -160,6 +162,19 @@ export class KafkajsTransport implements Transport, ClusterAdminSource {
     const admin = new KafkajsClusterAdmin(kafka, { retries: options.retries ?? 2 }, () => this.open.delete(end));
     this.open.add(end);
     return admin;
+  }
+
+  /** A reader of topic spans on its own client (each read joins and leaves a throwaway group). */
+  reader(options: TopicReaderOptions = {}): TopicReader {
+    const log = this.options.log ?? defaultLog;
+    return new KafkajsTopicReader(
+      new Kafka({
+        ...this.kafkaConfig,
+        clientId: options.clientId ?? this.kafkaConfig.clientId,
+        logCreator: () => (entry: LogEntry) => log('debug', `kafkajs ${entry.namespace}: ${entry.log.message}`),
+      }),
+      options.groupPrefix,
+    );
   }
 
   async close(): Promise<void> {
