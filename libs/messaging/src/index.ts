@@ -96,3 +96,5 @@ export type {
   KeyFlowView,
 } from './admin/admin.views';
 export { CorrelationIdParams, KeyFlowsQuery, QuarantineReleaseRequest } from './admin/admin.requests';
+export { GroupConsumer } from './consumer/group-consumer';
+export type { GroupConsumerOptions } from './consumer/group-consumer';

@@ -53,6 +53,7 @@ export class TasksRunner implements OnApplicationBootstrap, OnModuleDestroy, Rea
       },
       handlers,
       metrics: this.metrics,
+      consumerMetrics: this.runtime.metrics,
       log: (level, message, extra) => log(level, message, extra),
     });
     const worker = this.worker;

@@ -1,4 +1,5 @@
-import type { Subscription, Transport } from '@troupe/messaging';
+import type { GroupConsumer, Transport } from '@troupe/messaging';
+import type { TroupeMetrics } from '@troupe/observability';
 import type { OutboxWriter } from '@troupe/outbox';
 import { DataSource } from 'typeorm';
 import type { TaskHandler } from '../definition/task-context';
@@ -24,6 +25,8 @@ export interface TaskWorkerDeps {
   wakeUps: { topic: string; partitions: number; group: string };
   handlers: ReadonlyMap<string, { type: TaskType; handler: TaskHandler }>;
   metrics: TaskMetrics;
+  /** The service's platform metrics (the wake-up consumer's restarts). */
+  consumerMetrics: TroupeMetrics;
   log: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -48,7 +51,7 @@ export class TaskWorker implements WakeTarget {
   private queued: RunningAttempt[] = [];
   private readonly perType = new Map<string, number>();
   private hungryWaiters: Array<() => void> = [];
-  private subscription?: Subscription;
+  private wakeUps?: GroupConsumer;
   private loop?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   hungry = false;
@@ -88,16 +91,21 @@ export class TaskWorker implements WakeTarget {
       setInterval(() => void this.leases.renew(), Math.max(50, Math.floor(leaseMs / 3))),
     );
     this.timers.push(setInterval(() => void this.leases.sweep(), this.options.sweepIntervalMs));
-    this.subscription = await subscribeWakeUps(
+    this.wakeUps = await subscribeWakeUps(
       this.deps.transport,
       { ...this.deps.wakeUps, partitionConcurrency: this.options.partitionConcurrency },
       this,
+      {
+        metrics: this.deps.consumerMetrics,
+        log: (message, error) =>
+          this.deps.log('warn', message, error ? { error: String(error) } : undefined),
+      },
     );
   }
 
   /** In its consumer group (wake-ups flow); claiming works without it. */
   isReady(): boolean {
-    return !this.stopping && this.subscription?.isMember() === true;
+    return !this.stopping && this.wakeUps?.isReady() === true;
   }
 
   wake(): void {
@@ -134,7 +142,7 @@ export class TaskWorker implements WakeTarget {
     ]);
     if (timedOut) await this.interruptRunning();
     await this.batcher.drain();
-    await this.subscription?.stop().catch(() => undefined);
+    await this.wakeUps?.stop().catch(() => undefined);
     await this.claims.close();
   }
 

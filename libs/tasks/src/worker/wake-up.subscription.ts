@@ -1,4 +1,5 @@
-import type { PartitionBatch, Subscription, Transport } from '@troupe/messaging';
+import { GroupConsumer, PartitionBatch, Transport } from '@troupe/messaging';
+import type { TroupeMetrics } from '@troupe/observability';
 import { HEADER, TaskSubmitted } from '@troupe/schemas';
 
 /** What the wake-up consumer asks of the worker. */
@@ -23,27 +24,40 @@ export async function subscribeWakeUps(
   transport: Transport,
   options: { group: string; topic: string; partitionConcurrency: number; partitions: number },
   target: WakeTarget,
-): Promise<Subscription> {
+  deps: { metrics: TroupeMetrics; log: (message: string, error?: unknown) => void },
+): Promise<GroupConsumer> {
   await transport.ensureTopics([{ topic: options.topic, partitions: options.partitions }]);
-  return transport.subscribe(
+  // A GroupConsumer: a crash (e.g. "the coordinator is loading" while a fresh broker starts)
+  // rejoins with back-off, counted in troupe_consumer_restarts_total, instead of leaving the
+  // worker without wake-ups (and not ready) for good.
+  const consumer = new GroupConsumer(
     {
       group: options.group,
       topics: [options.topic],
       fromBeginning: false,
       partitionConcurrency: options.partitionConcurrency,
+      restartMaxBackoffMs: 30_000,
+      stuckAfterMs: Number.POSITIVE_INFINITY,
     },
-    async (batch: PartitionBatch) => {
-      const last = batch.messages[batch.messages.length - 1];
-      if (!last) return;
-      if (batch.messages.some((m) => m.headers[HEADER.eventType] === TaskSubmitted.eventType)) {
-        while (!target.hungry && !target.stopping && batch.isActive()) {
-          await target.untilHungry(1000);
-          await batch.heartbeat();
+    transport,
+    {
+      process: async (batch: PartitionBatch) => {
+        const last = batch.messages[batch.messages.length - 1];
+        if (!last) return;
+        if (batch.messages.some((m) => m.headers[HEADER.eventType] === TaskSubmitted.eventType)) {
+          while (!target.hungry && !target.stopping && batch.isActive()) {
+            await target.untilHungry(1000);
+            await batch.heartbeat();
+          }
+          target.wake();
         }
-        target.wake();
-      }
-      batch.markDone(last);
-      await batch.commit();
+        batch.markDone(last);
+        await batch.commit();
+      },
     },
+    deps.metrics,
+    deps.log,
   );
+  await consumer.launch();
+  return consumer;
 }
