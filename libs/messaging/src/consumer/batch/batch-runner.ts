@@ -8,7 +8,7 @@ import { BatchContext, BatchItem } from '../event-context';
 import { contextOf } from '../handler.step';
 import { ChunkClaims, replayIdOf } from '../middleware/inbox.middleware';
 import { KeyOrder } from '../middleware/key-order.middleware';
-import { enterAttempt, rollbackAttempt } from '../middleware/savepoint.middleware';
+import { endAttempt, enterAttempt } from '../middleware/savepoint.middleware';
 import { withDeadline } from '../middleware/timeout.middleware';
 
 export interface BatchRunnerDeps {
@@ -60,7 +60,7 @@ export class BatchRunner {
     }
     const duplicates = run.length - batch.length;
     if (batch.length > 0) {
-      const client = await enterAttempt(scope, batch[0].message);
+      const attempt = await enterAttempt(scope, batch[0].message);
       const started = process.hrtime.bigint();
       const failure = await withDeadline<unknown>(
         async (deadline) => {
@@ -87,8 +87,8 @@ export class BatchRunner {
         handler.timeoutMs,
         () => new HandlerTimeoutError(handler.name, handler.timeoutMs),
       );
+      await endAttempt(attempt, failure !== undefined);
       if (failure !== undefined) {
-        await rollbackAttempt(client);
         for (const id of claimed) fresh.add(id); // the events go one at a time: their claims are theirs again
         log(`${groupId}: a batch of ${batch.length} ${type} failed (${errorCode(failure)}); handling them one at a time`, failure);
         return false;

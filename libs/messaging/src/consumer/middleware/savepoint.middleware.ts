@@ -1,5 +1,6 @@
 import { ChunkScope } from '../envelope';
 import { RawClient, rawClientOf } from '../chunk-transaction';
+import { leavePipeline, sendAhead } from '../pipelined-statement';
 import { IncomingMessage } from '../../transport/transport.port';
 import { Middleware } from './middleware';
 
@@ -17,21 +18,35 @@ export function savepointTakenFor(scope: ChunkScope, message: IncomingMessage): 
   scope.memo.set(TAKEN, message);
 }
 
+/** An attempt in progress: its savepoint may still be on its way ({@link sendAhead}). */
+export interface AttemptSavepoint {
+  readonly client: RawClient;
+  /** Resolves once the savepoint exists (at once when it was taken with the inbox claim). */
+  readonly taken: Promise<void>;
+}
+
 /**
  * Starts an attempt of `message` (an event, or a batch led by it) in the chunk's transaction:
  * takes {@link ATTEMPT_SAVEPOINT} unless the inbox claim just took it on the attempt's behalf.
+ * The SAVEPOINT is sent ahead, so the handler's first statement follows it in the same round
+ * trip; {@link endAttempt} waits for it before anything is rolled back or committed.
  */
-export async function enterAttempt(scope: ChunkScope, message: IncomingMessage): Promise<RawClient> {
+export async function enterAttempt(scope: ChunkScope, message: IncomingMessage): Promise<AttemptSavepoint> {
   const client = await rawClientOf(scope.tx!);
   const taken = scope.memo.get(TAKEN) === message;
   scope.memo.delete(TAKEN);
-  if (!taken) await client.query(ATTEMPT_SAVEPOINT);
-  return client;
+  return { client, taken: taken ? Promise.resolve() : sendAhead(client, ATTEMPT_SAVEPOINT).answered };
 }
 
-/** Undoes the attempt's writes (its savepoint stays, shadowed by the next attempt's). */
-export async function rollbackAttempt(client: RawClient): Promise<void> {
-  await client.query('ROLLBACK TO SAVEPOINT troupe_attempt');
+/**
+ * Ends an attempt: its savepoint must have been taken (else the transaction is broken: thrown,
+ * the chunk ends), and a failed attempt's writes are undone (its savepoint stays, shadowed by
+ * the next attempt's).
+ */
+export async function endAttempt(attempt: AttemptSavepoint, failed: boolean): Promise<void> {
+  await attempt.taken;
+  leavePipeline(attempt.client);
+  if (failed) await attempt.client.query('ROLLBACK TO SAVEPOINT troupe_attempt');
 }
 
 /**
@@ -43,14 +58,14 @@ export async function rollbackAttempt(client: RawClient): Promise<void> {
  */
 export const savepoint: Middleware = (next) => async (envelope) => {
   if (!envelope.scope.tx) return next(envelope);
-  const client = await enterAttempt(envelope.scope, envelope.message);
+  const attempt = await enterAttempt(envelope.scope, envelope.message);
   let result;
   try {
     result = await next(envelope);
   } catch (error) {
-    await rollbackAttempt(client).catch(() => undefined);
+    await endAttempt(attempt, true).catch(() => undefined);
     throw error;
   }
-  if (result.outcome === 'failed') await rollbackAttempt(client);
+  await endAttempt(attempt, result.outcome === 'failed');
   return result;
 };
