@@ -15,6 +15,8 @@
  *
  * Each is timed from its first message to its last effect committed; every effect table must end
  * with exactly one row per event. The ratios printed are against the baselines of the same run.
+ * CPU per event (this process, PostgreSQL) is printed too: on a shared machine it moves less
+ * than events/s.
  * Run: npm run bench:peers   (BENCH_EVENTS [100000], BENCH_PARTITIONS [4], BENCH_CHUNK_SIZE [100],
  * BENCH_ROUNDS [1], BENCH_ONLY=name,name to run some of them)
  */
@@ -311,6 +313,16 @@ const LABEL: Record<string, string> = {
   'troupe-batch': 'Troupe batch handler',
 };
 
+/**
+ * CPU time per event of this process and of PostgreSQL during the run: less sensitive to other
+ * work on a shared machine than events/s (which it slows without adding to these).
+ */
+function cpuPerEvent(outcome: Outcome): string {
+  const cores = (group: string) => Number(new RegExp(`${group} ([0-9.]+)`).exec(outcome.cpu)?.[1] ?? NaN);
+  const perEvent = (group: string) => ((cores(group) * outcome.ms * 1000) / events).toFixed(0);
+  return `cpu per event: bench ${perEvent('bench')} µs, postgres ${perEvent('postgres')} µs`;
+}
+
 async function main(): Promise<void> {
   console.log(describeMachine());
   console.log(`uptime: ${execSync('uptime').toString().trim()}`);
@@ -340,6 +352,7 @@ async function main(): Promise<void> {
         const check = name === 'raw-kafkajs' ? 'no effects' : rows === events ? `${rows} rows, one per event` : `WRONG: ${rows} rows`;
         console.log(`round ${round} ${LABEL[name].padEnd(42)} ${String(rate).padStart(7)} events/s  (${(outcome.ms / 1000).toFixed(2)} s; ${check})`);
         console.log(`        ${outcome.cpu}`);
+        console.log(`        ${cpuPerEvent(outcome)}`);
       }
     }
   } finally {
