@@ -1,13 +1,13 @@
 // The public door of @troupe/messaging. Application code never sees kafkajs types.
 export { TroupeModule, TROUPE_OPTIONS } from './nest/troupe.module';
 export type { TroupeModuleAsyncOptions } from './nest/troupe.module';
-export { OnEvent } from './nest/on-event.decorator';
+export { OnEvent, OnEventBatch } from './nest/on-event.decorator';
 export { READINESS_CHECKS } from '@troupe/observability';
 export type { ReadinessCheck } from '@troupe/observability';
 export { TroupeRuntime } from './troupe.runtime';
 export type { TroupeOptions } from './troupe.options';
-export type { EventContext } from './consumer/event-context';
-export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction } from './registry/handler-registration';
+export type { EventContext, BatchContext, BatchItem } from './consumer/event-context';
+export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction, BatchHandlerFunction } from './registry/handler-registration';
 export type { RetryOptions } from './registry/retry.options';
 export { HandlerRegistry } from './registry/handler-registry';
 export type { GroupHandlers } from './registry/handler-registry';

@@ -1,4 +1,5 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { leavePipeline } from './pipelined-statement';
 
 export interface ChunkTransactionSettings {
   /** Longest the chunk's inbox claim waits for another replica's uncommitted claim of the same events. */
@@ -7,27 +8,65 @@ export interface ChunkTransactionSettings {
   statementTimeoutMs: number;
 }
 
+/** The pg client under a TypeORM query runner: simple-protocol text, several statements in one round trip. */
+export interface RawClient {
+  query(sql: string): Promise<unknown>;
+}
+
+/** The pg client of a transaction's EntityManager, for statements of the consumer's own that need no parameters. */
+export async function rawClientOf(tx: EntityManager): Promise<RawClient> {
+  return (await tx.queryRunner!.connect()) as RawClient;
+}
+
 /**
  * A transaction for one chunk of a 'once' group (or one parked event), with bounded statements
  * (the inbox claim bounds its own lock wait): a hung transaction elsewhere can delay the chunk,
- * never stall it for good. A
- * transaction left idle longer than a handler may take (its process frozen or partitioned away)
- * is ended by PostgreSQL, so the inbox claims it holds cannot block the replica that took its
- * partition over.
+ * never stall it for good. A transaction left idle longer than a handler may take (its process
+ * frozen or partitioned away) is ended by PostgreSQL, so the inbox claims it holds cannot block
+ * the replica that took its partition over.
+ *
+ * BEGIN and both bounds go in one round trip (TypeORM's startTransaction() would take two);
+ * the query runner is then told its transaction is open, so the handlers' EntityManager behaves
+ * exactly as inside `dataSource.transaction()`, and TypeORM commits or rolls it back.
  */
-export function inChunkTransaction<T>(
+export async function inChunkTransaction<T>(
   dataSource: DataSource,
   settings: ChunkTransactionSettings,
   work: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return dataSource.transaction(async (tx) => {
-    // Integers only (validated at boot), so the literal is safe; one round trip for both.
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as RawClient;
+    // Integers only (validated at boot), so the literal is safe.
     const statement = Math.round(settings.statementTimeoutMs);
-    await tx.query(
-      `SET LOCAL statement_timeout = ${statement}; SET LOCAL idle_in_transaction_session_timeout = ${statement + 5000}`,
+    await client.query(
+      `BEGIN; SET LOCAL statement_timeout = ${statement}; SET LOCAL idle_in_transaction_session_timeout = ${statement + 5000}`,
     );
-    return work(tx);
-  });
+    markTransactionOpen(runner);
+    let result: T;
+    try {
+      result = await work(runner.manager);
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined); // the original error matters
+      throw error;
+    }
+    await runner.commitTransaction();
+    return result;
+  } finally {
+    // COMMIT/ROLLBACK came back after everything sent before them, so the pipeline is empty,
+    // unless a runaway (timed-out) handler sent more since: then the connection is not reused.
+    const client = (runner as unknown as { databaseConnection?: RawClient }).databaseConnection;
+    if (client && !leavePipeline(client)) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(new Error('statements still in flight'));
+    else await runner.release();
+  }
+}
+
+/** What TypeORM's startTransaction() records after its START TRANSACTION. */
+function markTransactionOpen(runner: QueryRunner): void {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  if (state.transactionDepth !== 0) throw new Error('chunk transaction: query runner already in a transaction');
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
 }
 
 /** PostgreSQL's lock_not_available (a lock_timeout ran out). */

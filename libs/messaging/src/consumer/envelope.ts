@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ResolvedHandler } from '../registry/resolved-handler';
 import { IncomingMessage } from '../transport/transport.port';
+import { AttemptDeadline } from './attempt-deadline';
 import { ReceivedEvent } from './received-event';
 
 /**
@@ -20,8 +21,8 @@ export interface Envelope {
   readonly origin: EnvelopeOrigin;
   /** The unit of work the envelope runs in ('once' groups: its database transaction). */
   readonly scope: ChunkScope;
-  /** Fires when the attempt timed out: the handler should stop, its transaction is gone. */
-  readonly signal?: AbortSignal;
+  /** Expires when the attempt timed out: the handler should stop, its transaction is gone. */
+  readonly deadline?: AttemptDeadline;
 }
 
 /** An envelope before it joins a chunk. */

@@ -1,6 +1,7 @@
 import { OutboxWriter } from '@troupe/outbox';
 import { EntityManager } from 'typeorm';
 import { unavailableDependency } from '../errors/infrastructure-unavailable.error';
+import { AttemptDeadline } from './attempt-deadline';
 import { EventContext } from './event-context';
 import { Envelope, Result, failed } from './envelope';
 import { Step } from './middleware/middleware';
@@ -26,14 +27,16 @@ export function handlerStep(writer: OutboxWriter): Step {
   };
 }
 
-function contextOf(envelope: Envelope, writer: OutboxWriter): EventContext {
-  const { message, attempt, signal } = envelope;
+/** The EventContext of an envelope's attempt (its transaction refused once the attempt's deadline expired). */
+export function contextOf(envelope: Envelope, writer: OutboxWriter): EventContext {
+  const { message, attempt, deadline } = envelope;
   const received = envelope.received!;
   const handler = envelope.handler!;
   const tx = envelope.scope.tx;
+  let guarded: EntityManager | undefined;
   const transaction = (): EntityManager => {
     if (!tx) throw new Error(`${handler.name}: broadcast handlers run without a transaction (ctx.tx, ctx.publish are for delivery 'once')`);
-    return signal ? revocable(tx, signal, handler.name) : tx;
+    return deadline ? (guarded ??= revocable(tx, deadline, handler.name)) : tx;
   };
   return {
     eventId: received.eventId,
@@ -49,7 +52,9 @@ function contextOf(envelope: Envelope, writer: OutboxWriter): EventContext {
     producer: received.producer,
     group: handler.group,
     attempt,
-    signal: signal ?? new AbortController().signal,
+    get signal() {
+      return (deadline ?? new AttemptDeadline()).signal;
+    },
     get tx() {
       return transaction();
     },
@@ -57,11 +62,11 @@ function contextOf(envelope: Envelope, writer: OutboxWriter): EventContext {
   };
 }
 
-/** The transaction, refusing use once the attempt's signal fired (it timed out: rolled back). */
-function revocable(tx: EntityManager, signal: AbortSignal, handlerName: string): EntityManager {
+/** The transaction, refusing use once the attempt's deadline expired (it timed out: rolled back). */
+function revocable(tx: EntityManager, deadline: AttemptDeadline, handlerName: string): EntityManager {
   return new Proxy(tx, {
     get(target, property, receiver) {
-      if (signal.aborted) throw new Error(`${handlerName}: the attempt timed out and its transaction was rolled back; ctx.tx is no longer usable`);
+      if (deadline.expired) throw new Error(`${handlerName}: the attempt timed out and its transaction was rolled back; ctx.tx is no longer usable`);
       return Reflect.get(target, property, receiver);
     },
   });

@@ -42,10 +42,14 @@ export class PartitionWorker {
       heartbeatIntervalMs,
     );
     this.progress.begin();
+    // A chunk's offset commit overlaps the next chunk's work; each is awaited before the next is
+    // sent, and the last before the batch is done (a crash may redeliver the chunk whose commit
+    // was in flight: the inbox absorbs it).
+    let committing: Promise<void> | undefined;
     try {
       let start = 0;
       while (start < messages.length) {
-        if (!batch.isActive()) return;
+        if (!batch.isActive()) break;
         const chunk = messages.slice(start, start + chunkSize);
         const envelopes = await this.decode(chunk, origin);
         const partition = {
@@ -62,16 +66,20 @@ export class PartitionWorker {
           settled < envelopes.length ? chunk.indexOf(envelopes[settled].message) : chunk.length;
         if (next > 0) {
           batch.markDone(chunk[next - 1]);
-          await batch.commit();
+          await committing;
+          committing = batch.commit();
+          committing.catch(() => undefined); // awaited below; not unhandled meanwhile
         }
         if (next < chunk.length) {
-          if (!batch.isActive()) return;
+          if (!batch.isActive()) break;
           // Deferred after a conflict with another transaction: it leads the next chunk, a moment later.
           await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
         }
         start += next;
       }
+      await committing;
     } catch (error) {
+      await committing?.catch(() => undefined);
       if (!isLockTimeout(error)) throw error;
       // Another replica's transaction still holds these events (a rebalance moved the partition
       // while it worked): leave them for the next fetch rather than wait without bound.

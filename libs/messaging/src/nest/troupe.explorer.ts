@@ -107,7 +107,9 @@ export class TroupeExplorer implements OnApplicationBootstrap, BeforeApplication
           timeoutMs: metadata.options.timeoutMs,
           reapplicable: metadata.options.reapplicable,
           name: `${prototype.constructor.name}.${methodName}`,
-          handle: (event, context) => method.call(instance, event, context),
+          ...(metadata.batch
+            ? { handleBatch: (items, batch) => method.call(instance, items, batch) }
+            : { handle: (event, context) => method.call(instance, event, context) }),
         });
       }
     }

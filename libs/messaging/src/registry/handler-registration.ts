@@ -1,5 +1,5 @@
 import { EventClass, TroupeEvent } from '@troupe/schemas';
-import { EventContext } from '../consumer/event-context';
+import { BatchContext, BatchItem, EventContext } from '../consumer/event-context';
 import { RetryOptions } from './retry.options';
 
 /**
@@ -35,7 +35,17 @@ export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (
   context: EventContext,
 ) => Promise<unknown> | unknown;
 
-/** One handler, as the runtime sees it (the Nest layer builds these from @OnEvent). */
+/**
+ * A batch handler: the events of one chunk of a partition for this handler, already
+ * deduplicated by the inbox, in partition order, in one transaction. If it fails, the same
+ * events are handled one at a time (each a batch of one) with the per-event failure policy.
+ */
+export type BatchHandlerFunction<E extends TroupeEvent = TroupeEvent> = (
+  items: readonly BatchItem<E>[],
+  batch: BatchContext,
+) => Promise<unknown> | unknown;
+
+/** One handler, as the runtime sees it (the Nest layer builds these from @OnEvent / @OnEventBatch). */
 export interface HandlerRegistration {
   event: EventClass;
   group: string;
@@ -45,5 +55,7 @@ export interface HandlerRegistration {
   reapplicable?: boolean;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   name: string;
-  handle: HandlerFunction;
+  /** Exactly one of `handle` (one event per call) and `handleBatch` (a chunk's events per call). */
+  handle?: HandlerFunction;
+  handleBatch?: BatchHandlerFunction;
 }

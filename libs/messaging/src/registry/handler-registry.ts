@@ -1,6 +1,6 @@
 import { EventClass } from '@troupe/schemas';
 import { TopicNaming } from '../topology/topic-naming';
-import { Delivery, HandlerRegistration } from './handler-registration';
+import { BatchHandlerFunction, Delivery, HandlerFunction, HandlerRegistration } from './handler-registration';
 import { ResolvedHandler } from './resolved-handler';
 import { resolveRetry } from './retry.options';
 
@@ -41,6 +41,12 @@ export class HandlerRegistry {
     if (registration.delivery === 'broadcast' && registration.reapplicable) {
       throw new Error(`reapplicable of handler ${name} needs delivery 'once' (only 'once' groups are replayed)`);
     }
+    if ((registration.handle === undefined) === (registration.handleBatch === undefined)) {
+      throw new Error(`handler ${name} needs exactly one of handle and handleBatch`);
+    }
+    if (registration.delivery === 'broadcast' && registration.handleBatch) {
+      throw new Error(`batch handler ${name} needs delivery 'once' (a batch shares the chunk's transaction)`);
+    }
     if (registration.delivery === 'broadcast' && retry.keyAfterDeadLetter === 'hold') {
       throw new Error(`retry.keyAfterDeadLetter 'hold' of handler ${name} needs delivery 'once'`);
     }
@@ -53,7 +59,8 @@ export class HandlerRegistry {
       timeoutMs,
       reapplicable: registration.reapplicable === true,
       name,
-      handle: registration.handle,
+      handle: registration.handle ?? alone(registration.handleBatch!),
+      handleBatch: registration.handleBatch,
     };
     const clash = this.handlers.find((h) => h.groupId === handler.groupId && h.event.eventType === handler.event.eventType);
     if (clash) {
@@ -97,4 +104,19 @@ export class HandlerRegistry {
       };
     });
   }
+}
+
+/** A batch handler called with one event: its batch context reads the event's own. */
+function alone(handleBatch: BatchHandlerFunction): HandlerFunction {
+  return (event, ctx) =>
+    handleBatch([{ event, ctx }], {
+      get tx() {
+        return ctx.tx;
+      },
+      group: ctx.group,
+      get signal() {
+        return ctx.signal;
+      },
+      alone: true,
+    });
 }

@@ -1,5 +1,5 @@
 import { EventClass } from '@troupe/schemas';
-import { Delivery, HandlerFunction } from './handler-registration';
+import { BatchHandlerFunction, Delivery, HandlerFunction } from './handler-registration';
 import { RetryOptions } from './retry.options';
 
 /** A handler as the consumer runs it: its options resolved and validated at boot. */
@@ -17,5 +17,8 @@ export interface ResolvedHandler {
   readonly reapplicable: boolean;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   readonly name: string;
+  /** One event (for a batch handler: a batch of one, `alone`). */
   readonly handle: HandlerFunction;
+  /** Set for batch handlers: the chunk's events in one call. */
+  readonly handleBatch?: BatchHandlerFunction;
 }

@@ -12,15 +12,19 @@ export class Inbox {
    * replica's uncommitted claim of the same id makes this wait, at most `lockTimeoutMs` (then it
    * fails with PostgreSQL's lock_not_available, 55P03); the handlers' own statements after it are
    * not bounded by that. One round trip: the ids are UUIDs and the group a checked name, so they
-   * are written into the statement.
+   * are written into the statement. `then` (the consumer's savepoint) runs in the same round trip.
    */
   async claim(
     tx: EntityManager,
     group: string,
     eventIds: readonly string[],
     lockTimeoutMs = 0,
+    then?: string,
   ): Promise<Set<string>> {
-    if (eventIds.length === 0) return new Set();
+    if (eventIds.length === 0) {
+      if (then) await tx.query(then);
+      return new Set();
+    }
     if (!/^[a-zA-Z0-9._-]+$/.test(group) || !eventIds.every((id) => UUID.test(id)))
       throw new Error('inbox claim: unexpected group or event id');
     const client = (await tx.queryRunner!.connect()) as {
@@ -32,7 +36,7 @@ export class Inbox {
        SELECT '${group}', id FROM unnest('{${eventIds.join(',')}}'::uuid[]) AS id
        ON CONFLICT DO NOTHING
        RETURNING event_id;
-       SET LOCAL lock_timeout = 0`,
+       SET LOCAL lock_timeout = 0${then ? `; ${then}` : ''}`,
     );
     return new Set(results[1].rows.map((r) => r.event_id));
   }

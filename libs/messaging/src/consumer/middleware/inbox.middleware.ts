@@ -2,10 +2,11 @@ import { REPLAY_HEADER } from '@troupe/schemas';
 import { DUPLICATE, ChunkScope, UnscopedEnvelope } from '../envelope';
 import { Inbox } from '../inbox/inbox';
 import { Middleware } from './middleware';
+import { ATTEMPT_SAVEPOINT, savepointTakenFor } from './savepoint.middleware';
 
 const CLAIMS = Symbol('inbox.claims');
 
-interface Claims {
+export interface Claims {
   /** Claimed for this chunk and not yet used by an envelope. */
   fresh: Set<string>;
   /** Used, but not applied after all (parked, dead-lettered, abandoned). */
@@ -25,20 +26,41 @@ interface Claims {
  * does not get applied leaves the row as it was.
  */
 export function inbox(store: Inbox, groupId: string, lockTimeoutMs: number): Middleware {
-  async function claimsOf(scope: ChunkScope & { tx: NonNullable<ChunkScope['tx']> }): Promise<Claims> {
+  return new ChunkClaims(store, groupId, lockTimeoutMs).middleware;
+}
+
+/**
+ * The chunk's inbox claims ({@link inbox}), also used by the batch runner, which takes the
+ * claims of a batch's events at once and gives them back if the batch falls back.
+ */
+export class ChunkClaims {
+  constructor(
+    private readonly store: Inbox,
+    private readonly groupId: string,
+    private readonly lockTimeoutMs: number,
+  ) {}
+
+  /**
+   * The chunk's claims, made by its first envelope that needs them (one statement for the whole
+   * chunk, with that envelope's savepoint riding along: nothing of ours runs in between).
+   */
+  async of(scope: ChunkScope, first: UnscopedEnvelope): Promise<Claims> {
+    const tx = scope.tx!;
     const known = scope.memo.get(CLAIMS) as Claims | undefined;
     if (known) return known;
     const ids = [...new Set(scope.envelopes.flatMap((e) => (e.received && !replayIdOf(e) ? [e.received.eventId] : [])))];
-    const claims: Claims = { fresh: await store.claim(scope.tx, groupId, ids, lockTimeoutMs), returned: [] };
+    const claims: Claims = { fresh: await this.store.claim(tx, this.groupId, ids, this.lockTimeoutMs, ATTEMPT_SAVEPOINT), returned: [] };
+    savepointTakenFor(scope, first.message);
     scope.memo.set(CLAIMS, claims);
-    scope.beforeCommit.push(() => store.unclaim(scope.tx, groupId, [...claims.fresh, ...claims.returned]));
+    scope.beforeCommit.push(() => this.store.unclaim(tx, this.groupId, [...claims.fresh, ...claims.returned]));
     return claims;
   }
 
-  return (next) => async (envelope) => {
+  readonly middleware: Middleware = (next) => async (envelope) => {
     const { received, scope } = envelope;
     const tx = scope.tx;
     if (!received || !tx) return next(envelope);
+    const { store, groupId } = this;
     const replayId = replayIdOf(envelope);
     if (replayId) {
       await tx.query('SAVEPOINT troupe_reprocess');
@@ -47,7 +69,7 @@ export function inbox(store: Inbox, groupId: string, lockTimeoutMs: number): Mid
       if (result.outcome !== 'handled') await tx.query('ROLLBACK TO SAVEPOINT troupe_reprocess');
       return result;
     }
-    const claims = await claimsOf({ ...scope, tx });
+    const claims = await this.of(scope, envelope);
     // delete(): a second copy of the same event in this chunk is a duplicate too.
     if (!claims.fresh.delete(received.eventId)) return DUPLICATE;
     const result = await next(envelope);
@@ -59,7 +81,7 @@ export function inbox(store: Inbox, groupId: string, lockTimeoutMs: number): Mid
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The replay id of a copy to re-apply (reprocess mode, reapplicable handler), else undefined. */
-function replayIdOf(envelope: UnscopedEnvelope): string | undefined {
+export function replayIdOf(envelope: UnscopedEnvelope): string | undefined {
   const { headers } = envelope.message;
   if (headers[REPLAY_HEADER.mode] !== 'reprocess' || !envelope.handler?.reapplicable) return undefined;
   const id = headers[REPLAY_HEADER.id];

@@ -1,4 +1,4 @@
-import { PARKED, blocksKey } from '../envelope';
+import { ChunkScope, PARKED, blocksKey } from '../envelope';
 import { ParkingLot } from '../parking/parking-lot';
 import { Middleware } from './middleware';
 
@@ -12,29 +12,46 @@ const BLOCKED = Symbol('key-order.blocked');
  * found empty and has parked nothing in since (within one assignment of the partition).
  */
 export function keyOrder(parking: ParkingLot, groupId: string): Middleware {
-  const emptyPartitions = new Set<string>();
-  let epoch = -1;
+  return new KeyOrder(parking, groupId).middleware;
+}
 
-  return (next) => async (envelope) => {
+/** The keys of a chunk that queue behind parked events ({@link keyOrder}; the batch runner asks too). */
+export class KeyOrder {
+  private readonly emptyPartitions = new Set<string>();
+  private epoch = -1;
+
+  constructor(
+    private readonly parking: ParkingLot,
+    private readonly groupId: string,
+  ) {}
+
+  /** The chunk's blocked keys: one statement per chunk, none for a partition known empty. */
+  async blockedKeys(scope: ChunkScope): Promise<Set<string>> {
+    const { tx, partition } = scope;
+    if (!tx || !partition) return new Set();
+    let blocked = scope.memo.get(BLOCKED) as Set<string> | undefined;
+    if (blocked) return blocked;
+    if (partition.epoch !== this.epoch) {
+      this.emptyPartitions.clear(); // another consumer may have owned these partitions meanwhile
+      this.epoch = partition.epoch;
+    }
+    blocked = new Set();
+    const id = partitionId(partition);
+    if (!this.emptyPartitions.has(id)) {
+      const keys = [...new Set(scope.envelopes.flatMap((e) => (e.message.key === null ? [] : [e.message.key])))];
+      const found = await this.parking.blockedKeys(tx, this.groupId, partition.topic, partition.partition, keys);
+      blocked = found.keys;
+      if (!found.any) this.emptyPartitions.add(id);
+    }
+    scope.memo.set(BLOCKED, blocked);
+    return blocked;
+  }
+
+  readonly middleware: Middleware = (next) => async (envelope) => {
     const { message, received, scope } = envelope;
     const { tx, partition } = scope;
     if (!received || message.key === null || !tx || !partition) return next(envelope);
-    if (partition.epoch !== epoch) {
-      emptyPartitions.clear(); // another consumer may have owned these partitions meanwhile
-      epoch = partition.epoch;
-    }
-    const id = `${partition.topic}\u001f${partition.partition}`;
-    let blocked = scope.memo.get(BLOCKED) as Set<string> | undefined;
-    if (!blocked) {
-      blocked = new Set();
-      if (!emptyPartitions.has(id)) {
-        const keys = [...new Set(scope.envelopes.flatMap((e) => (e.message.key === null ? [] : [e.message.key])))];
-        const found = await parking.blockedKeys(tx, groupId, partition.topic, partition.partition, keys);
-        blocked = found.keys;
-        if (!found.any) emptyPartitions.add(id);
-      }
-      scope.memo.set(BLOCKED, blocked);
-    }
+    const blocked = await this.blockedKeys(scope);
     if (blocked.has(message.key)) {
       await envelope.origin.park(envelope, undefined, new Date());
       return PARKED;
@@ -42,8 +59,12 @@ export function keyOrder(parking: ParkingLot, groupId: string): Middleware {
     const result = await next(envelope);
     if (blocksKey(result)) {
       blocked.add(message.key);
-      emptyPartitions.delete(id);
+      this.emptyPartitions.delete(partitionId(partition));
     }
     return result;
   };
+}
+
+function partitionId(partition: NonNullable<ChunkScope['partition']>): string {
+  return `${partition.topic}\u001f${partition.partition}`;
 }

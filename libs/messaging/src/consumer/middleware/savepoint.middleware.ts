@@ -1,22 +1,71 @@
+import { ChunkScope } from '../envelope';
+import { RawClient, rawClientOf } from '../chunk-transaction';
+import { leavePipeline, sendAhead } from '../pipelined-statement';
+import { IncomingMessage } from '../../transport/transport.port';
 import { Middleware } from './middleware';
+
+/** The savepoint of an attempt (appended to the inbox claim for the chunk's first envelope). */
+export const ATTEMPT_SAVEPOINT = 'SAVEPOINT troupe_attempt';
+
+const TAKEN = Symbol('savepoint.taken');
+
+/**
+ * Records that the statement just run ended with {@link ATTEMPT_SAVEPOINT} on behalf of
+ * `message`'s next attempt: nothing else runs between them, so that attempt needs no SAVEPOINT
+ * round trip of its own. Any other envelope (or a later attempt) takes its own savepoint.
+ */
+export function savepointTakenFor(scope: ChunkScope, message: IncomingMessage): void {
+  scope.memo.set(TAKEN, message);
+}
+
+/** An attempt in progress: its savepoint may still be on its way ({@link sendAhead}). */
+export interface AttemptSavepoint {
+  readonly client: RawClient;
+  /** Resolves once the savepoint exists (at once when it was taken with the inbox claim). */
+  readonly taken: Promise<void>;
+}
+
+/**
+ * Starts an attempt of `message` (an event, or a batch led by it) in the chunk's transaction:
+ * takes {@link ATTEMPT_SAVEPOINT} unless the inbox claim just took it on the attempt's behalf.
+ * The SAVEPOINT is sent ahead, so the handler's first statement follows it in the same round
+ * trip; {@link endAttempt} waits for it before anything is rolled back or committed.
+ */
+export async function enterAttempt(scope: ChunkScope, message: IncomingMessage): Promise<AttemptSavepoint> {
+  const client = await rawClientOf(scope.tx!);
+  const taken = scope.memo.get(TAKEN) === message;
+  scope.memo.delete(TAKEN);
+  return { client, taken: taken ? Promise.resolve() : sendAhead(client, ATTEMPT_SAVEPOINT).answered };
+}
+
+/**
+ * Ends an attempt: its savepoint must have been taken (else the transaction is broken: thrown,
+ * the chunk ends), and a failed attempt's writes are undone (its savepoint stays, shadowed by
+ * the next attempt's).
+ */
+export async function endAttempt(attempt: AttemptSavepoint, failed: boolean): Promise<void> {
+  await attempt.taken;
+  leavePipeline(attempt.client);
+  if (failed) await attempt.client.query('ROLLBACK TO SAVEPOINT troupe_attempt');
+}
 
 /**
  * Each attempt of a 'once' group runs in a savepoint of the chunk's transaction: a failed attempt
  * rolls back only its own writes, so handlers that succeeded earlier in the chunk keep their
  * effects and are never run again for this delivery. (PostgreSQL keeps the savepoint after a
  * ROLLBACK TO; the next attempt's SAVEPOINT of the same name shadows it, so no RELEASE is needed.)
+ * The statements go straight to the pg client: no parameters, nothing for TypeORM to do.
  */
 export const savepoint: Middleware = (next) => async (envelope) => {
-  const tx = envelope.scope.tx;
-  if (!tx) return next(envelope);
-  await tx.query('SAVEPOINT troupe_attempt');
+  if (!envelope.scope.tx) return next(envelope);
+  const attempt = await enterAttempt(envelope.scope, envelope.message);
   let result;
   try {
     result = await next(envelope);
   } catch (error) {
-    await tx.query('ROLLBACK TO SAVEPOINT troupe_attempt').catch(() => undefined);
+    await endAttempt(attempt, true).catch(() => undefined);
     throw error;
   }
-  if (result.outcome === 'failed') await tx.query('ROLLBACK TO SAVEPOINT troupe_attempt');
+  await endAttempt(attempt, result.outcome === 'failed');
   return result;
 };

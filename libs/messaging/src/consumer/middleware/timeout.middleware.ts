@@ -1,4 +1,5 @@
 import { HandlerTimeoutError } from '../../errors/handler-timeout.error';
+import { AttemptDeadline } from '../attempt-deadline';
 import { Result, failed } from '../envelope';
 import { Middleware } from './middleware';
 
@@ -10,17 +11,26 @@ import { Middleware } from './middleware';
 export const handlerTimeout: Middleware = (next) => async (envelope) => {
   const { handler } = envelope;
   if (!handler) return next(envelope);
-  const controller = new AbortController();
+  return withDeadline(
+    (deadline) => next({ ...envelope, deadline }),
+    handler.timeoutMs,
+    (): Result => failed(new HandlerTimeoutError(handler.name, handler.timeoutMs)),
+  );
+};
+
+/** Runs `work` with a fresh deadline of `timeoutMs`; past it, expires the deadline and resolves `onTimeout()`. */
+export async function withDeadline<T>(work: (deadline: AttemptDeadline) => Promise<T>, timeoutMs: number, onTimeout: () => T): Promise<T> {
+  const deadline = new AttemptDeadline();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<Result>((resolve) => {
+  const timedOut = new Promise<T>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
-      resolve(failed(new HandlerTimeoutError(handler.name, handler.timeoutMs)));
-    }, handler.timeoutMs);
+      deadline.expire();
+      resolve(onTimeout());
+    }, timeoutMs);
   });
   try {
-    return await Promise.race([next({ ...envelope, signal: controller.signal }), timedOut]);
+    return await Promise.race([work(deadline), timedOut]);
   } finally {
     clearTimeout(timer);
   }
-};
+}

@@ -4,10 +4,11 @@ import { ChunkScope, UnscopedEnvelope } from '../envelope';
 import { handlerStep } from '../handler.step';
 import { Inbox } from '../inbox/inbox';
 import { deadLetter } from '../middleware/dead-letter.middleware';
-import { inbox } from '../middleware/inbox.middleware';
-import { keyOrder } from '../middleware/key-order.middleware';
+import { ChunkClaims } from '../middleware/inbox.middleware';
+import { KeyOrder } from '../middleware/key-order.middleware';
+import { BatchRunner } from '../batch/batch-runner';
 import { outcomeMetrics } from '../middleware/metrics.middleware';
-import { compose } from '../middleware/middleware';
+import { Middleware, compose } from '../middleware/middleware';
 import { retryAndPark } from '../middleware/retry.middleware';
 import { savepoint } from '../middleware/savepoint.middleware';
 import { handlerTimeout } from '../middleware/timeout.middleware';
@@ -23,17 +24,21 @@ import { AvroCodec } from '@troupe/schemas';
  * its own savepoint; long retries park the event in the group's parking lot with its key's later
  * events queued behind it; what is given up on goes to the dead-letter topic. The parking-lot
  * worker runs the same middleware (minus the key order it keeps by construction), so fresh and
- * parked events follow one failure policy.
+ * parked events follow one failure policy. Batch handlers get runs of their events in one call
+ * ({@link BatchRunner}); a batch that fails falls back to this per-event path.
  */
 export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; codec: AvroCodec }): GroupPipeline {
   const { group, metrics, deadLetters, progress, log, settings, dataSource } = deps;
   const { groupId } = group;
   const parking = new ParkingLot(dataSource);
-  const around = (extra: ReturnType<typeof keyOrder>[]) =>
+  const claims = new ChunkClaims(new Inbox(), groupId, settings.lockTimeoutMs);
+  const keys = new KeyOrder(parking, groupId);
+  const batches = new BatchRunner({ groupId, claims, keys, writer: deps.writer, metrics, log });
+  const around = (extra: Middleware[]) =>
     compose(
       [
         outcomeMetrics(metrics, groupId),
-        inbox(new Inbox(), groupId, settings.lockTimeoutMs),
+        claims.middleware,
         ...extra,
         deadLetter(deadLetters, group.group, log),
         retryAndPark(metrics, groupId),
@@ -43,7 +48,7 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
       ],
       handlerStep(deps.writer),
     );
-  const fresh = around([keyOrder(parking, groupId)]);
+  const fresh = around([keys.middleware]);
   const parkingWorker = new ParkingLotWorker({ group, dataSource, lot: parking, step: around([]), codec: deps.codec, metrics, settings, log });
 
   return {
@@ -53,9 +58,20 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
     runChunk: (envelopes: readonly UnscopedEnvelope[], partition, isActive) =>
       inChunkTransaction(dataSource, settings, async (tx) => {
         const scope: ChunkScope = { tx, partition, envelopes, memo: new Map(), beforeCommit: [], settled: 0 };
-        for (const envelope of envelopes) {
+        let aloneUntil = 0; // envelopes of a batch that fell back go one at a time
+        while (scope.settled < envelopes.length) {
           if (!isActive()) break;
-          const result = await fresh({ ...envelope, scope });
+          const at = scope.settled;
+          const batch = at >= aloneUntil ? BatchRunner.runLength(envelopes, at) : 0;
+          if (batch > 0) {
+            if (await batches.apply(envelopes.slice(at, at + batch), scope)) {
+              progress.tick();
+              scope.settled += batch;
+              continue;
+            }
+            aloneUntil = at + batch;
+          }
+          const result = await fresh({ ...envelopes[at], scope });
           progress.tick();
           if (result.outcome === 'deferred') break;
           scope.settled++;
