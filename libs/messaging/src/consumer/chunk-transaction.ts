@@ -1,5 +1,4 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { leavePipeline } from './pipelined-statement';
 
 export interface ChunkTransactionSettings {
   /** Longest the chunk's inbox claim waits for another replica's uncommitted claim of the same events. */
@@ -53,11 +52,7 @@ export async function inChunkTransaction<T>(
     await runner.commitTransaction();
     return result;
   } finally {
-    // COMMIT/ROLLBACK came back after everything sent before them, so the pipeline is empty,
-    // unless a runaway (timed-out) handler sent more since: then the connection is not reused.
-    const client = (runner as unknown as { databaseConnection?: RawClient }).databaseConnection;
-    if (client && !leavePipeline(client)) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(new Error('statements still in flight'));
-    else await runner.release();
+    await runner.release();
   }
 }
 

@@ -1,6 +1,5 @@
 import { ChunkScope } from '../envelope';
 import { RawClient, rawClientOf } from '../chunk-transaction';
-import { leavePipeline, sendAhead } from '../pipelined-statement';
 import { IncomingMessage } from '../../transport/transport.port';
 import { Middleware } from './middleware';
 
@@ -18,7 +17,7 @@ export function savepointTakenFor(scope: ChunkScope, message: IncomingMessage): 
   scope.memo.set(TAKEN, message);
 }
 
-/** An attempt in progress: its savepoint may still be on its way ({@link sendAhead}). */
+/** An attempt in progress: its savepoint may still be on its way (not awaited before the handler's first statement). */
 export interface AttemptSavepoint {
   readonly client: RawClient;
   /** Resolves once the savepoint exists (at once when it was taken with the inbox claim). */
@@ -28,14 +27,20 @@ export interface AttemptSavepoint {
 /**
  * Starts an attempt of `message` (an event, or a batch led by it) in the chunk's transaction:
  * takes {@link ATTEMPT_SAVEPOINT} unless the inbox claim just took it on the attempt's behalf.
- * The SAVEPOINT is sent ahead, so the handler's first statement follows it in the same round
- * trip; {@link endAttempt} waits for it before anything is rolled back or committed.
+ * The SAVEPOINT is not awaited: pg sends the handler's first statement right after its answer,
+ * with no turn of the event loop between; {@link endAttempt} waits for it before anything is
+ * rolled back or committed.
  */
 export async function enterAttempt(scope: ChunkScope, message: IncomingMessage): Promise<AttemptSavepoint> {
   const client = await rawClientOf(scope.tx!);
   const taken = scope.memo.get(TAKEN) === message;
   scope.memo.delete(TAKEN);
-  return { client, taken: taken ? Promise.resolve() : sendAhead(client, ATTEMPT_SAVEPOINT).answered };
+  if (taken) return { client, taken: Promise.resolve() };
+  // pg runs a client's statements in the order they were queried: the handler's first statement
+  // follows the SAVEPOINT without waiting here for its answer.
+  const answered = client.query(ATTEMPT_SAVEPOINT).then(() => undefined);
+  answered.catch(() => undefined); // awaited by endAttempt; never an unhandled rejection meanwhile
+  return { client, taken: answered };
 }
 
 /**
@@ -45,7 +50,6 @@ export async function enterAttempt(scope: ChunkScope, message: IncomingMessage):
  */
 export async function endAttempt(attempt: AttemptSavepoint, failed: boolean): Promise<void> {
   await attempt.taken;
-  leavePipeline(attempt.client);
   if (failed) await attempt.client.query('ROLLBACK TO SAVEPOINT troupe_attempt');
 }
 
