@@ -184,10 +184,20 @@ withPrometheus('lag monitoring with a real Prometheus', () => {
       60_000,
       250,
     );
+    // Caught up on every partition: each has a commit (a partition whose first chunk is still
+    // being retried has none yet, and the lag sum leaves it out), and no lag.
     await waitFor(
-      'the group to be caught up in the exporter',
-      async () => (await exported('kafka_consumergroup_group_sum_lag', { group })) === 0,
-      30_000,
+      'the group to be caught up in the exporter, with a commit on every partition',
+      async () => {
+        for (const partition of ['0', '1', '2']) {
+          const labels = { consumergroup: group, topic, partition };
+          const committed = (await exported('kafka_consumergroup_current_offset', labels)) ?? -1;
+          if (committed < 0) return false;
+          if ((await exported('kafka_consumergroup_lag', labels)) !== 0) return false;
+        }
+        return (await exported('kafka_consumergroup_group_sum_lag', { group })) === 0;
+      },
+      60_000,
       250,
     );
   });
