@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   console.log(describeMachine());
   console.log(
     `settings: ${events} events (+${warmup} warm-up), ${tuning.partitions} partitions; troupe: outbox tx of ${txSize}, relay.batchSize ${tuning.relayBatchSize}, ` +
-      `consumer.chunkSize ${tuning.chunkSize}, consumer.partitionConcurrency ${tuning.partitionConcurrency}`,
+      `consumer.chunkSize ${tuning.chunkSize}, consumer.partitionConcurrency ${tuning.partitionConcurrency}, handler effects '${tuning.effects}'`,
   );
 
   const raw = await runKafkaBaseline({

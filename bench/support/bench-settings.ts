@@ -18,6 +18,8 @@ export function troupeTuning() {
     chunkSize: setting('CHUNK_SIZE', 100),
     partitionConcurrency: setting('PARTITION_CONCURRENCY', 4),
     relayBatchSize: setting('RELAY_BATCH_SIZE', 500),
+    /** The bench handler's effects: its one INSERT goes through ctx.tx ('transaction'); BENCH_EFFECTS=external measures the savepoint per event. */
+    effects: handlerEffects(),
   };
 }
 
@@ -26,4 +28,10 @@ export type TroupeTuning = ReturnType<typeof troupeTuning>;
 /** An on/off switch: BENCH_<NAME>=1 turns it on. */
 export function flag(name: string): boolean {
   return process.env[`BENCH_${name}`] === '1';
+}
+
+function handlerEffects(): 'transaction' | 'external' {
+  const raw = process.env.BENCH_EFFECTS ?? 'transaction';
+  if (raw !== 'transaction' && raw !== 'external') throw new Error(`BENCH_EFFECTS must be transaction or external, got "${raw}"`);
+  return raw;
 }

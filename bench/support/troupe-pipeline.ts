@@ -96,6 +96,7 @@ export async function startTroupePipeline(
     delivery: 'once',
     retry: {},
     name: 'BenchConsumer.recordItem',
+    effects: tuning.effects,
     handle: async (event, ctx) => {
       options.onHandle?.(ctx);
       await ctx.tx.query('INSERT INTO bench_effects (event_id, n) VALUES ($1, $2)', [

@@ -7,7 +7,7 @@ export type { ReadinessCheck } from '@troupe/observability';
 export { TroupeRuntime } from './troupe.runtime';
 export type { TroupeOptions } from './troupe.options';
 export type { EventContext, BatchContext, BatchItem } from './consumer/event-context';
-export type { Delivery, HandlerOptions, HandlerRegistration, HandlerFunction, BatchHandlerFunction } from './registry/handler-registration';
+export type { Delivery, HandlerEffects, HandlerOptions, HandlerRegistration, HandlerFunction, BatchHandlerFunction } from './registry/handler-registration';
 export type { RetryOptions } from './registry/retry.options';
 export { HandlerRegistry } from './registry/handler-registry';
 export type { GroupHandlers } from './registry/handler-registry';

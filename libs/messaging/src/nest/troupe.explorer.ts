@@ -106,6 +106,7 @@ export class TroupeExplorer implements OnApplicationBootstrap, BeforeApplication
           retry: metadata.options.retry ?? {},
           timeoutMs: metadata.options.timeoutMs,
           reapplicable: metadata.options.reapplicable,
+          effects: metadata.options.effects,
           name: `${prototype.constructor.name}.${methodName}`,
           ...(metadata.batch
             ? { handleBatch: (items, batch) => method.call(instance, items, batch) }

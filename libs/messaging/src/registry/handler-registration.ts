@@ -28,7 +28,20 @@ export interface HandlerOptions {
    * groups whose handlers say so. Its effects must then replace what the first run did. Default false.
    */
   reapplicable?: boolean;
+  /**
+   * Where the handler's effects go ('once' groups). `'transaction'`: only through `ctx.tx` and
+   * `ctx.publish` — no HTTP calls, mail or other effects outside the database. Troupe then runs
+   * the handler's events of a chunk one after another in one savepoint, not one savepoint each
+   * (one round trip less per event); if one of them fails, the run is rolled back and its events
+   * are handled again one at a time, so a handler may run twice for an event whose first run was
+   * rolled back (nothing of that run is left). Default `'external'`: each event in its own
+   * savepoint, so a handler that succeeded never runs again for that delivery.
+   */
+  effects?: HandlerEffects;
 }
+
+/** See {@link HandlerOptions.effects}. */
+export type HandlerEffects = 'transaction' | 'external';
 
 export type HandlerFunction<E extends TroupeEvent = TroupeEvent> = (
   event: E,
@@ -53,6 +66,7 @@ export interface HandlerRegistration {
   retry: RetryOptions;
   timeoutMs?: number;
   reapplicable?: boolean;
+  effects?: HandlerEffects;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   name: string;
   /** Exactly one of `handle` (one event per call) and `handleBatch` (a chunk's events per call). */

@@ -40,4 +40,18 @@ describe('HandlerRegistry and batch handlers', () => {
     );
     expect(() => registry().add({ ...base })).toThrow('handler Spec.h needs exactly one of handle and handleBatch');
   });
+
+  it("defaults a handler's effects to 'external' and keeps a declared 'transaction'", () => {
+    expect(registry().add({ ...base, handle: () => undefined }).effects).toBe('external');
+    expect(registry().add({ ...base, effects: 'transaction', handle: () => undefined }).effects).toBe('transaction');
+  });
+
+  it("refuses effects other than 'transaction' and 'external', and 'transaction' in a broadcast group, naming the handler", () => {
+    expect(() => registry().add({ ...base, effects: 'tx' as never, handle: () => undefined })).toThrow(
+      `effects of handler Spec.h must be 'transaction' or 'external', got "tx"`,
+    );
+    expect(() => registry().add({ ...base, delivery: 'broadcast', effects: 'transaction', handle: () => undefined })).toThrow(
+      "effects 'transaction' of handler Spec.h needs delivery 'once'",
+    );
+  });
 });

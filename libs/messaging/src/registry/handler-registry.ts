@@ -44,6 +44,13 @@ export class HandlerRegistry {
     if ((registration.handle === undefined) === (registration.handleBatch === undefined)) {
       throw new Error(`handler ${name} needs exactly one of handle and handleBatch`);
     }
+    const effects = registration.effects ?? 'external';
+    if (effects !== 'transaction' && effects !== 'external') {
+      throw new Error(`effects of handler ${name} must be 'transaction' or 'external', got ${JSON.stringify(registration.effects)}`);
+    }
+    if (registration.delivery === 'broadcast' && effects === 'transaction') {
+      throw new Error(`effects 'transaction' of handler ${name} needs delivery 'once' (broadcast handlers run without a transaction)`);
+    }
     if (registration.delivery === 'broadcast' && registration.handleBatch) {
       throw new Error(`batch handler ${name} needs delivery 'once' (a batch shares the chunk's transaction)`);
     }
@@ -58,6 +65,7 @@ export class HandlerRegistry {
       retry,
       timeoutMs,
       reapplicable: registration.reapplicable === true,
+      effects,
       name,
       handle: registration.handle ?? alone(registration.handleBatch!),
       handleBatch: registration.handleBatch,

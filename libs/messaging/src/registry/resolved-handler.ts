@@ -1,5 +1,5 @@
 import { EventClass } from '@troupe/schemas';
-import { BatchHandlerFunction, Delivery, HandlerFunction } from './handler-registration';
+import { BatchHandlerFunction, Delivery, HandlerEffects, HandlerFunction } from './handler-registration';
 import { RetryOptions } from './retry.options';
 
 /** A handler as the consumer runs it: its options resolved and validated at boot. */
@@ -15,6 +15,8 @@ export interface ResolvedHandler {
   readonly timeoutMs: number;
   /** May be applied again for an event the group already handled (replay in 'reprocess' mode). */
   readonly reapplicable: boolean;
+  /** 'transaction': every effect goes through ctx.tx, so a run of its events shares one savepoint. */
+  readonly effects: HandlerEffects;
   /** For logs and errors: `PaymentsHandlers.charge`. */
   readonly name: string;
   /** One event (for a batch handler: a batch of one, `alone`). */

@@ -24,8 +24,9 @@ import { AvroCodec } from '@troupe/schemas';
  * its own savepoint; long retries park the event in the group's parking lot with its key's later
  * events queued behind it; what is given up on goes to the dead-letter topic. The parking-lot
  * worker runs the same middleware (minus the key order it keeps by construction), so fresh and
- * parked events follow one failure policy. Batch handlers get runs of their events in one call
- * ({@link BatchRunner}); a batch that fails falls back to this per-event path.
+ * parked events follow one failure policy. Runs of a chunk share one savepoint ({@link BatchRunner}):
+ * a batch handler's events in one call, and the events of handlers declaring `effects:
+ * 'transaction'` one call after another; a run that fails falls back to this per-event path.
  */
 export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; codec: AvroCodec }): GroupPipeline {
   const { group, metrics, deadLetters, progress, log, settings, dataSource } = deps;
@@ -33,7 +34,7 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
   const parking = new ParkingLot(dataSource);
   const claims = new ChunkClaims(new Inbox(), groupId, settings.lockTimeoutMs);
   const keys = new KeyOrder(parking, groupId);
-  const batches = new BatchRunner({ groupId, claims, keys, writer: deps.writer, metrics, log });
+  const runs = new BatchRunner({ groupId, claims, keys, writer: deps.writer, metrics, log });
   const around = (extra: Middleware[]) =>
     compose(
       [
@@ -62,14 +63,15 @@ export function oncePipeline(deps: PipelineDeps & { dataSource: DataSource; code
         while (scope.settled < envelopes.length) {
           if (!isActive()) break;
           const at = scope.settled;
-          const batch = at >= aloneUntil ? BatchRunner.runLength(envelopes, at) : 0;
-          if (batch > 0) {
-            if (await batches.apply(envelopes.slice(at, at + batch), scope)) {
+          const run = at >= aloneUntil ? BatchRunner.runLength(envelopes, at) : 0;
+          if (run > 0) {
+            const result = await runs.apply(envelopes.slice(at, at + run), scope);
+            if (result.applied) {
               progress.tick();
-              scope.settled += batch;
+              scope.settled += run;
               continue;
             }
-            aloneUntil = at + batch;
+            aloneUntil = at + result.alone;
           }
           const result = await fresh({ ...envelopes[at], scope });
           progress.tick();
