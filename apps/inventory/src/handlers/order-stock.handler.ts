@@ -20,7 +20,7 @@ import { StockLedger } from '../persistence/stock.ledger';
 export class OrderStockHandler {
   constructor(private readonly ledger: StockLedger) {}
 
-  @OnEvent(OrderPlaced)
+  @OnEvent(OrderPlaced, { effects: 'transaction' })
   async reserve(event: OrderPlaced, ctx: EventContext): Promise<void> {
     const { orderId } = event;
     // One decision per order, even if the order were announced twice under different event ids.
@@ -53,7 +53,7 @@ export class OrderStockHandler {
     }
   }
 
-  @OnEvent(OrderCancelled)
+  @OnEvent(OrderCancelled, { effects: 'transaction' })
   async release(event: OrderCancelled, ctx: EventContext): Promise<void> {
     const reservation = await ctx.tx.findOne(Reservation, {
       where: { orderId: event.orderId },

@@ -18,7 +18,7 @@ import { Order } from '../persistence/order.entity';
  */
 @Injectable()
 export class OrderOutcomeHandler {
-  @OnEvent(PaymentFailed)
+  @OnEvent(PaymentFailed, { effects: 'transaction' })
   async paymentFailed(event: PaymentFailed, ctx: EventContext): Promise<void> {
     await this.settle(
       event.orderId,
@@ -27,7 +27,7 @@ export class OrderOutcomeHandler {
     );
   }
 
-  @OnEvent(StockRejected)
+  @OnEvent(StockRejected, { effects: 'transaction' })
   async stockRejected(event: StockRejected, ctx: EventContext): Promise<void> {
     await this.settle(
       event.orderId,
@@ -36,7 +36,7 @@ export class OrderOutcomeHandler {
     );
   }
 
-  @OnEvent(ShipmentScheduled)
+  @OnEvent(ShipmentScheduled, { effects: 'transaction' })
   async shipmentScheduled(event: ShipmentScheduled, ctx: EventContext): Promise<void> {
     await this.settle(event.orderId, { kind: 'confirm' }, ctx);
   }

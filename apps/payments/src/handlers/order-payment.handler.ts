@@ -19,6 +19,8 @@ import { Payment } from '../persistence/payment.entity';
 export class OrderPaymentHandler {
   constructor(private readonly bank: BankGateway) {}
 
+  // Effects 'external' (the default): the bank call is outside the transaction, so this handler
+  // gets a savepoint per event and never runs again after it succeeded for a delivery.
   @OnEvent(OrderPlaced)
   async authorize(event: OrderPlaced, ctx: EventContext): Promise<void> {
     // One payment per order, even if the order were announced twice under different event ids.
@@ -46,7 +48,7 @@ export class OrderPaymentHandler {
     );
   }
 
-  @OnEvent(OrderCancelled)
+  @OnEvent(OrderCancelled, { effects: 'transaction' })
   async refund(event: OrderCancelled, ctx: EventContext): Promise<void> {
     const payment = await ctx.tx.findOne(Payment, {
       where: { orderId: event.orderId },

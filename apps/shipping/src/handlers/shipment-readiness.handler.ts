@@ -13,12 +13,12 @@ import { Shipment } from '../persistence/shipment.entity';
  */
 @Injectable()
 export class ShipmentReadinessHandler {
-  @OnEvent(PaymentAuthorized)
+  @OnEvent(PaymentAuthorized, { effects: 'transaction' })
   async paymentAuthorized(event: PaymentAuthorized, ctx: EventContext): Promise<void> {
     await this.see(event.orderId, 'paymentSeen', ctx);
   }
 
-  @OnEvent(StockReserved)
+  @OnEvent(StockReserved, { effects: 'transaction' })
   async stockReserved(event: StockReserved, ctx: EventContext): Promise<void> {
     await this.see(event.orderId, 'stockSeen', ctx);
   }
