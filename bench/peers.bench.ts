@@ -10,8 +10,9 @@
  * - kafkajs eachBatch, one transaction per 100 events (an INSERT per event inside);
  * - NestJS ServerKafka, an @EventPattern handler doing the autocommit INSERT, at its defaults
  *   (one partition at a time) and with partitionsConsumedConcurrently 4;
- * - Troupe, a per-event handler (ctx.tx INSERT, inbox, per-key order, retries) and a batch
- *   handler (@OnEventBatch: one INSERT … SELECT unnest per chunk).
+ * - Troupe, a per-event handler (ctx.tx INSERT, inbox, per-key order, retries), with the default
+ *   effects (a savepoint per event) and with effects 'transaction' (one savepoint per run), and
+ *   a batch handler (@OnEventBatch: one INSERT … SELECT unnest per chunk).
  *
  * Each is timed from its first message to its last effect committed; every effect table must end
  * with exactly one row per event. The ratios printed are against the baselines of the same run.
@@ -233,7 +234,7 @@ const nestServerKafka =
 
 /** A Troupe consumer service on the topic: a fresh group, the pipeline's consuming database. */
 const troupe =
-  (mode: 'per-event' | 'batch'): Run =>
+  (mode: 'per-event' | 'per-event-tx' | 'batch'): Run =>
   async (setup, table) => {
     const { pipeline } = setup;
     const group = uniqueName(`bench-troupe-${mode}`);
@@ -253,9 +254,10 @@ const troupe =
     );
     const sql = INSERT(table);
     const common = { event: pipeline.Item, group, delivery: 'once' as const, retry: {}, name: `BenchTroupe.${mode}` };
-    if (mode === 'per-event')
+    if (mode !== 'batch')
       runtime.addHandler({
         ...common,
+        effects: mode === 'per-event-tx' ? 'transaction' : 'external',
         handle: async (event, ctx) => {
           await ctx.tx.query(sql, [ctx.eventId, (event as unknown as BenchItemData).n]);
         },
@@ -300,6 +302,7 @@ const IMPLEMENTATIONS: Array<[string, Run]> = [
   ['nest-default', nestServerKafka()],
   ['nest-c4', nestServerKafka(4)],
   ['troupe-per-event', troupe('per-event')],
+  ['troupe-per-event-tx', troupe('per-event-tx')],
   ['troupe-batch', troupe('batch')],
 ];
 
@@ -310,6 +313,7 @@ const LABEL: Record<string, string> = {
   'nest-default': 'NestJS ServerKafka, defaults',
   'nest-c4': 'NestJS ServerKafka, concurrency 4',
   'troupe-per-event': 'Troupe per-event handler',
+  'troupe-per-event-tx': "Troupe per-event, effects 'transaction'",
   'troupe-batch': 'Troupe batch handler',
 };
 
@@ -373,6 +377,8 @@ async function main(): Promise<void> {
   ratio('troupe-batch', 'raw-kafkajs', 0.5);
   ratio('troupe-per-event', 'kafkajs-chunked', 1.0);
   ratio('troupe-per-event', 'nest-c4', 3.0);
+  ratio('troupe-per-event-tx', 'kafkajs-chunked', 1.0);
+  ratio('troupe-per-event-tx', 'nest-c4', 3.0);
   ratio('troupe-per-event', 'kafkajs-each');
   ratio('troupe-batch', 'kafkajs-chunked');
   ratio('troupe-batch', 'troupe-per-event');

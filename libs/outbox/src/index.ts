@@ -12,5 +12,6 @@ export type { OutboxRelayOptions } from './outbox-relay.options';
 export type { RelayMessage, RelayPublisher } from './relay-publisher.port';
 export { PublishRefusedError } from './publish-refused.error';
 export { WakeSignal } from './wake-signal';
+export { CommitWake } from './commit-wake';
 export { measureOutboxBacklog } from './outbox-backlog';
 export type { OutboxBacklog } from './outbox-backlog';

@@ -11,13 +11,15 @@ import { RelayPublisher } from './relay-publisher.port';
 import { DueRow, RelayRowStore, RelaySender } from './relay-sender';
 import { TroupeTables, troupeTables } from './table-names';
 import { WakeSignal } from './wake-signal';
+import { CommitWake } from './commit-wake';
 
 export type RelayState = 'stopped' | 'standby' | 'leader';
 
 /**
  * Moves committed outbox rows to Kafka. One instance per service replica; only the leader
- * (see {@link RelayLeadership}) publishes. It wakes on NOTIFY (polling as a fallback, and a
- * timer for the next delayed row), reads due rows in publication order on its lock session,
+ * (see {@link RelayLeadership}) publishes. It wakes when a writer's transaction commits
+ * ({@link CommitWake}: directly in this process, by NOTIFY from others; polling as a fallback,
+ * and a timer for the next delayed row), reads due rows in publication order on its lock session,
  * publishes them in requests of bounded size and marks each request published once the broker
  * has acknowledged it (see {@link RelaySender}). If publishing fails, the rows stay unpublished
  * and the relay backs off; nothing is dropped. A row the broker refuses for good is quarantined
@@ -34,6 +36,7 @@ export class OutboxRelay {
   private lastCleanup = 0;
   private consecutiveFailures = 0;
   private readonly sender: RelaySender;
+  private detach?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,12 +77,14 @@ export class OutboxRelay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.detach = CommitWake.of(this.dataSource).attach(this);
     this.loop = this.run();
   }
 
   /** Lets the batch in flight finish, then gives up leadership. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.detach?.();
     this.wakeSignal.wake();
     await this.loop;
     this.loop = undefined;

@@ -2,6 +2,7 @@ import { childTraceparent, currentTrace } from '@troupe/observability';
 import { AVRO_CONTENT_TYPE, AvroCodec, CE_SPEC_VERSION, EventClass, HEADER, TroupeEvent, defaultKeyOf } from '@troupe/schemas';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { CommitWake } from './commit-wake';
 import { troupeTables } from './table-names';
 
 export interface AddOptions {
@@ -60,10 +61,10 @@ export class OutboxWriter {
     // One statement, so a writer holds its connection for one round trip less. Locks first (in
     // sorted order, so writers of several keys cannot deadlock): no row leaves the join, and so
     // no row draws its seq, before the aggregate over every lock has produced its one row. The
-    // notification is delivered on commit, when the rows become visible to the relay.
+    // relay is woken after the commit (CommitWake), not by a NOTIFY in the transaction.
     await tx.query(
       `WITH locked AS MATERIALIZED (
-         SELECT pg_notify($9, ''), (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($8::text[]) AS k)
+         SELECT (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($8::text[]) AS k)
        )
        INSERT INTO ${tables.outbox} (id, topic, key, event_type, payload, headers, deliver_at)
        SELECT r.* FROM locked, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[], $7::timestamptz[]) AS r`,
@@ -76,9 +77,9 @@ export class OutboxWriter {
         rows.map((r) => JSON.stringify(r.headers)),
         rows.map((r) => r.deliverAt),
         keys,
-        tables.channel,
       ],
     );
+    CommitWake.of(tx.connection).expect(tx.queryRunner);
     return rows.map(({ id, topic, key }) => ({ id, topic, key }));
   }
 
