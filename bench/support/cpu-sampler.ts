@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** CPU seconds used so far, by who uses them. Linux only (/proc); elsewhere everything is 0. */
-type CpuSeconds = Record<'bench' | 'postgres' | 'kafka' | 'registry' | 'machine', number>;
+type CpuSeconds = Record<'bench' | 'peer' | 'postgres' | 'kafka' | 'registry' | 'machine', number>;
+
+/** Processes this bench started (a producer in its own process): counted as "peer". */
+const peers = new Set<number>();
+
+/** Counts `pid` (and nothing else) as the bench's peer process in later samples. */
+export function countAsPeer(pid: number): void {
+  peers.add(pid);
+}
 
 const TICKS_PER_SECOND = (() => {
   try {
@@ -47,6 +55,7 @@ function snapshot(): {
     const comm = stat.slice(stat.indexOf('(') + 1, close);
     let group: Group | undefined;
     if (Number(pid) === process.pid) group = 'bench';
+    else if (peers.has(Number(pid))) group = 'peer';
     else if (comm === 'postgres') group = 'postgres';
     else if (comm === 'java') {
       const cmdline = read(`/proc/${pid}/cmdline`);
@@ -85,6 +94,7 @@ export function startCpuSample(): () => string {
     // Per process, only what it used inside the phase (a process started meanwhile counts from 0).
     const used: CpuSeconds = {
       bench: 0,
+      peer: 0,
       postgres: 0,
       kafka: 0,
       registry: 0,
@@ -93,8 +103,9 @@ export function startCpuSample(): () => string {
     for (const [pid, { group, seconds }] of after.processes)
       used[group] += seconds - (before.processes.get(pid)?.seconds ?? 0);
     const cores = (key: keyof CpuSeconds) => used[key] / wall;
-    const known = cores('bench') + cores('postgres') + cores('kafka') + cores('registry');
+    const known = cores('bench') + cores('peer') + cores('postgres') + cores('kafka') + cores('registry');
     const f = (v: number) => v.toFixed(2);
-    return `cpu (cores): bench ${f(cores('bench'))}, postgres ${f(cores('postgres'))}, kafka ${f(cores('kafka'))}, registry ${f(cores('registry'))}, other ${f(Math.max(0, cores('machine') - known))}; machine busy ${f(cores('machine'))} of ${os.cpus().length}; bench event loop busy ${(loop * 100).toFixed(0)}%`;
+    const peer = peers.size > 0 ? `, peer process ${f(cores('peer'))}` : '';
+    return `cpu (cores): bench ${f(cores('bench'))}${peer}, postgres ${f(cores('postgres'))}, kafka ${f(cores('kafka'))}, registry ${f(cores('registry'))}, other ${f(Math.max(0, cores('machine') - known))}; machine busy ${f(cores('machine'))} of ${os.cpus().length}; bench event loop busy ${(loop * 100).toFixed(0)}%`;
   };
 }

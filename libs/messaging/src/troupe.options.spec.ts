@@ -9,6 +9,7 @@ describe('resolveTroupeOptions', () => {
     expect(resolved.consumer).toEqual({
       chunkSize: 100,
       partitionConcurrency: 4,
+      commitIntervalMs: 100,
       inPlaceRetryMaxDelayMs: 1000,
       parkingPollIntervalMs: 500,
       restartMaxBackoffMs: 10_000,
@@ -32,6 +33,7 @@ describe('resolveTroupeOptions', () => {
     [{ ...valid, shutdownTimeoutMs: -1 }, 'shutdownTimeoutMs must be a positive number'],
     [{ ...valid, consumer: { handlerTimeoutMs: 0 } }, 'consumer.handlerTimeoutMs must be a positive number, got 0'],
     [{ ...valid, consumer: { lockTimeoutMs: 2.5 } }, 'consumer.lockTimeoutMs must be a positive integer'],
+    [{ ...valid, consumer: { commitIntervalMs: -1 } }, 'consumer.commitIntervalMs must be 0 or a positive number, got -1'],
     [{ ...valid, consumer: { inboxRetentionMs: NaN } }, 'consumer.inboxRetentionMs must be a positive number'],
     [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'gssapi' as never, username: 'u', password: 'p' } } }, 'kafka.sasl.mechanism must be plain, scram-sha-256 or scram-sha-512'],
     [{ ...valid, kafka: { brokers: ['a:1'], sasl: { mechanism: 'scram-sha-512' as const, username: 'u', password: '' } } }, 'kafka.sasl needs a username and a password'],

@@ -39,6 +39,14 @@ export interface TroupeOptions {
     chunkSize?: number;
     /** Partitions of one group worked on at the same time. Default 4. */
     partitionConcurrency?: number;
+    /**
+     * A chunk's offset is committed once the chunk is done, at most this often per partition
+     * (a chunk done sooner after the last commit is committed with a later one, or when this
+     * much time has passed); a batch's last chunk is committed at once. After a crash at most
+     * this much work, plus the chunk in flight, is delivered again (the inbox absorbs it in
+     * 'once' groups). 0: every chunk on its own. Default 100 ms.
+     */
+    commitIntervalMs?: number;
     /** Retry waits up to this long happen in place (the partition waits); longer ones park the event. Default 1000 ms. */
     inPlaceRetryMaxDelayMs?: number;
     /** How often each group's parking lot is checked for due events. Default 500 ms. */
@@ -81,6 +89,7 @@ export interface TroupeOptions {
 export interface ResolvedConsumerOptions {
   chunkSize: number;
   partitionConcurrency: number;
+  commitIntervalMs: number;
   inPlaceRetryMaxDelayMs: number;
   parkingPollIntervalMs: number;
   restartMaxBackoffMs: number;
@@ -117,6 +126,10 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
     if (!Number.isFinite(value) || value <= 0) fail(setting, `must be a positive number, got ${value}`);
     return value;
   };
+  const nonNegative = (setting: string, value: number) => {
+    if (!Number.isFinite(value) || value < 0) fail(setting, `must be 0 or a positive number, got ${value}`);
+    return value;
+  };
   const positiveInt = (setting: string, value: number) => {
     if (!Number.isInteger(value) || value < 1) fail(setting, `must be a positive integer, got ${value}`);
     return value;
@@ -139,6 +152,7 @@ export function resolveTroupeOptions(options: TroupeOptions): ResolvedTroupeOpti
   const consumer: ResolvedConsumerOptions = {
     chunkSize: positiveInt('consumer.chunkSize', c.chunkSize ?? 100),
     partitionConcurrency: positiveInt('consumer.partitionConcurrency', c.partitionConcurrency ?? 4),
+    commitIntervalMs: nonNegative('consumer.commitIntervalMs', c.commitIntervalMs ?? 100),
     inPlaceRetryMaxDelayMs: positive('consumer.inPlaceRetryMaxDelayMs', c.inPlaceRetryMaxDelayMs ?? 1000),
     parkingPollIntervalMs: positive('consumer.parkingPollIntervalMs', c.parkingPollIntervalMs ?? 500),
     restartMaxBackoffMs: positive('consumer.restartMaxBackoffMs', c.restartMaxBackoffMs ?? 10_000),

@@ -118,7 +118,7 @@ export class TroupeRuntime {
     for (const group of groups) {
       const progress = new ProgressWatch();
       const pipeline = pipelines.create(group, progress);
-      const worker = new PartitionWorker(pipeline, this.codec, { chunkSize: consumer.chunkSize, heartbeatIntervalMs: options.kafka?.heartbeatIntervalMs ?? 3000 }, this.metrics, progress, log);
+      const worker = new PartitionWorker(pipeline, this.codec, { chunkSize: consumer.chunkSize, commitIntervalMs: consumer.commitIntervalMs, heartbeatIntervalMs: options.kafka?.heartbeatIntervalMs ?? 3000 }, this.metrics, progress, log);
       const groupConsumer = new GroupConsumer(
         {
           group: group.groupId,

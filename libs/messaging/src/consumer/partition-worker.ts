@@ -10,6 +10,8 @@ import { receive } from './received-event';
 export interface PartitionWorkerSettings {
   /** Events per chunk (one transaction in 'once' groups). */
   chunkSize: number;
+  /** A chunk's offset commit waits until this long after the previous one (0: none waits); the batch's last goes at once. */
+  commitIntervalMs: number;
   /** How often the group membership is kept alive while a batch is worked on. */
   heartbeatIntervalMs: number;
 }
@@ -44,8 +46,19 @@ export class PartitionWorker {
     this.progress.begin();
     // A chunk's offset commit overlaps the next chunk's work; each is awaited before the next is
     // sent, and the last before the batch is done (a crash may redeliver the chunk whose commit
-    // was in flight: the inbox absorbs it).
+    // was in flight: the inbox absorbs it). One sooner than commitIntervalMs after the previous
+    // is deferred: a later chunk's commit, or a timer at the interval, takes its offset along.
     let committing: Promise<void> | undefined;
+    let deferred: NodeJS.Timeout | undefined;
+    let lastCommitAt = -Infinity;
+    const commitNow = () => {
+      clearTimeout(deferred);
+      deferred = undefined;
+      lastCommitAt = Date.now();
+      const previous = committing;
+      committing = previous ? previous.then(() => batch.commit()) : batch.commit();
+      committing.catch(() => undefined); // awaited below; not unhandled meanwhile
+    };
     try {
       let start = 0;
       while (start < messages.length) {
@@ -66,9 +79,11 @@ export class PartitionWorker {
           settled < envelopes.length ? chunk.indexOf(envelopes[settled].message) : chunk.length;
         if (next > 0) {
           batch.markDone(chunk[next - 1]);
-          await committing;
-          committing = batch.commit();
-          committing.catch(() => undefined); // awaited below; not unhandled meanwhile
+          const wait = lastCommitAt + this.settings.commitIntervalMs - Date.now();
+          if (wait <= 0) {
+            await committing;
+            commitNow();
+          } else deferred ??= setTimeout(commitNow, wait);
         }
         if (next < chunk.length) {
           if (!batch.isActive()) break;
@@ -77,6 +92,7 @@ export class PartitionWorker {
         }
         start += next;
       }
+      if (deferred) commitNow();
       await committing;
     } catch (error) {
       await committing?.catch(() => undefined);
@@ -89,6 +105,7 @@ export class PartitionWorker {
       );
       await new Promise((resolve) => setTimeout(resolve, 1000));
     } finally {
+      clearTimeout(deferred);
       clearInterval(heartbeats);
       this.progress.end();
     }
