@@ -20,6 +20,7 @@ import { loadSettings } from '../infra/src/settings';
 import { REPO_ROOT } from '../scripts/start/platform-apps';
 import { PlatformHandle, startPlatform } from '../scripts/start/platform-processes';
 import { setting } from './support/bench-settings';
+import { startCpuSample } from './support/cpu-sampler';
 import { describeMachine } from './support/machine';
 import { runOpenLoop } from './support/open-loop';
 import { cpuSeconds, infraDatabaseUrl } from './support/platform-cpu';
@@ -46,21 +47,26 @@ async function placeOrder(ordersUrl: string, sku: string, customer: string): Pro
       body: JSON.stringify({ customerId: customer, items: [{ sku, quantity: 1, unitPriceCents: 700 }] }),
       signal: AbortSignal.timeout(30_000),
     });
-    const body = (await response.json()) as { id?: string };
-    return { id: body.id, status: String(response.status), ms: performance.now() - started };
+    const body = (await response.json()) as { orderId?: string };
+    return { id: body.orderId, status: String(response.status), ms: performance.now() - started };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return { status: `${(error as Error).name} (${cause?.code ?? (error as Error).message})`, ms: performance.now() - started };
   }
 }
 
-/** Per-process CPU over a phase, in % of one core. */
+/** CPU over a phase: each app in % of one core, then PostgreSQL, Kafka and the machine in cores (per process, as the other benches). */
 function cpuOver(platform: PlatformHandle): () => string {
   const before = cpuSeconds(platform);
+  const others = startCpuSample();
   const startedAt = performance.now();
   return () => {
     const wall = (performance.now() - startedAt) / 1000;
-    return [...cpuSeconds(platform)].map(([who, s]) => `${who} ${((100 * (s - (before.get(who) ?? 0))) / wall).toFixed(1)}%`).join(', ');
+    const apps = [...cpuSeconds(platform)]
+      .filter(([who]) => platform.apps.includes(who as never))
+      .map(([who, s]) => `${who} ${((100 * (s - (before.get(who) ?? 0))) / wall).toFixed(1)}%`)
+      .join(', ');
+    return `${apps}\n          ${others().replace(/bench [0-9.]+, /, '').replace(/; bench event loop.*$/, '')}`;
   };
 }
 
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
       await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders.orders WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [ids])
     ).rows[0].n;
   const settle = async (ids: readonly string[], what: string) => {
+    if (ids.length === 0) throw new Error(`${what}: no order was placed`);
     const deadline = Date.now() + 300_000;
     while ((await unsettled(ids)) > 0) {
       if (Date.now() > deadline) throw new Error(`${what}: orders still pending after 300 s`);
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
 
     const idle = cpuOver(platform);
     await sleep(idleSeconds * 1000);
-    console.log(`idle      ${idleSeconds} s, CPU of one core: ${idle()}`);
+    console.log(`idle      ${idleSeconds} s, CPU, % of one core: ${idle()}`);
 
     const placed: Placed[] = [];
     const loadCpu = cpuOver(platform);
@@ -128,7 +135,7 @@ async function main(): Promise<void> {
     console.log(
       `rate      settled ${ids.length} orders in ${wall.toFixed(1)} s from the first POST = ${(ids.length / wall).toFixed(1)} orders/s (last settled ${((settledAt - firstAt) / 1000 - open.elapsedMs / 1000).toFixed(1)} s after the last POST)`,
     );
-    console.log(`rate      CPU of one core: ${loadCpu()}`);
+    console.log(`rate      CPU, % of one core: ${loadCpu()}`);
 
     await settle(ids, 'between phases');
     const crowd: Placed[] = [];
@@ -151,7 +158,7 @@ async function main(): Promise<void> {
     console.log(
       `clients   settled ${crowdIds.length} in ${((crowdSettledAt - crowdStarted) / 1000).toFixed(1)} s = ${(crowdIds.length / ((crowdSettledAt - crowdStarted) / 1000)).toFixed(1)} orders/s`,
     );
-    console.log(`clients   CPU of one core: ${crowdCpu()}`);
+    console.log(`clients   CPU, % of one core: ${crowdCpu()}`);
     const p99 = distribution(crowd.map((r) => r.ms)).p99;
     console.log(`\nPOST /orders p99 at ${clients} clients: ${p99.toFixed(0)} ms (target ≤ 100 ms: ${p99 <= 100 ? 'met' : 'missed'})`);
   } finally {

@@ -2,6 +2,7 @@ import { ConfigResourceTypes, Kafka, KafkaConfig, LogEntry, SASLOptions, logLeve
 import { ClusterAdmin, ClusterAdminOptions, ClusterAdminSource } from '../cluster-admin.port';
 import { PartitionBatch, Publisher, SubscribeOptions, Subscription, TopicDescription, TopicSpec, Transport } from '../transport.port';
 import { KafkajsClusterAdmin } from './kafkajs-cluster-admin';
+import { patchKafkajsIdleLoop } from './kafkajs-idle-loop';
 import { translateKafkaError } from './kafkajs-errors';
 import { KafkaTransportOptions } from './kafkajs.options';
 import { KafkajsPublisher } from './kafkajs-publisher';
@@ -17,6 +18,7 @@ export class KafkajsTransport implements Transport, ClusterAdminSource, TopicRea
   private readonly open = new Set<() => Promise<void>>();
 
   constructor(private readonly options: KafkaTransportOptions) {
+    patchKafkajsIdleLoop(); // kafkajs 2.2.4 spins a 1 ms timer per idle connection (see the file)
     if (!options.brokers?.length) throw new Error('Kafka transport option brokers must list at least one host:port');
     const log = options.log ?? defaultLog;
     this.kafkaConfig = {
