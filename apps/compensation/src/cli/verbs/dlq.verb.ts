@@ -4,28 +4,9 @@ import { ParsedFlags, parseFlags, parsePositiveInt, parseTime } from '../flags';
 import { followJob } from '../job-progress';
 import { table } from '../table';
 import { CliContext, Verb } from '../verb';
+// The server's answer types; a type-only import loads nothing of the server.
+import type { DeadLetterListing } from '../../dead-letters/dead-letters.service';
 
-interface DeadLetter {
-  eventId: string;
-  eventType: string;
-  key: string | null;
-  errorCode: string;
-  errorMessage: string;
-  attempts: number;
-  firstFailureAt: string | null;
-  lastFailureAt: string | null;
-  original: { topic: string; partition: number; offset: string };
-  deadLetter: { partition: number; offset: string; at: string };
-  redriveCount: number;
-  state: string;
-}
-interface Listing {
-  group: string;
-  topic: string;
-  total: number;
-  byCodeAndType: Array<{ errorCode: string; eventType: string; count: number; redriven: number; quarantined: number }>;
-  deadLetters: DeadLetter[];
-}
 interface RedriveOutcome {
   dryRun: boolean;
   group: string;
@@ -105,7 +86,7 @@ function filterQuery(flags: ParsedFlags, group: string): URLSearchParams {
 async function list(ctx: CliContext, flags: ParsedFlags, group: string): Promise<number> {
   const query = filterQuery(flags, group);
   query.set('limit', String(flags.values.limit ? parsePositiveInt('limit', flags.values.limit[0]) : 20));
-  const listing = await callApp<Listing>(ctx, 'GET', `dead-letters?${query}`);
+  const listing = await callApp<DeadLetterListing>(ctx, 'GET', `dead-letters?${query}`);
   if (ctx.json) {
     ctx.out(JSON.stringify(listing));
     return EXIT.ok;
@@ -138,7 +119,7 @@ async function list(ctx: CliContext, flags: ParsedFlags, group: string): Promise
 }
 
 async function show(ctx: CliContext, group: string, eventId: string): Promise<number> {
-  const listing = await callApp<Listing>(ctx, 'GET', `dead-letters?${new URLSearchParams({ group, eventId, limit: '1000' })}`);
+  const listing = await callApp<DeadLetterListing>(ctx, 'GET', `dead-letters?${new URLSearchParams({ group, eventId, limit: '1000' })}`);
   if (listing.total === 0) throw new CliFailure(`no dead letter of event ${eventId} in group ${group}`, EXIT.usage);
   if (ctx.json) {
     ctx.out(JSON.stringify(listing.deadLetters));
